@@ -1,0 +1,21 @@
+"""One exception hierarchy; the top-level wrapper maps it to exit codes."""
+
+
+class GTOError(Exception):
+    """A user-facing error: printed as one line on stderr, exit 1."""
+
+    exit_code = 1
+
+
+class UsageError(GTOError):
+    """Bad command-line usage (conflicting flags and the like): exit 2."""
+
+    exit_code = 2
+
+
+class GitError(GTOError):
+    """git itself failed in a way the user must see."""
+
+
+class NotARepository(GTOError):
+    pass

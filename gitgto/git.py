@@ -1,0 +1,193 @@
+"""The only door to git. Every call goes through `sh` with an argument list
+(never a shell), `_tty_out=False` (no pager, no colour) and `--end-of-options`
+or `--` before anything a user typed."""
+
+import os
+
+from .errors import GitError, GTOError, NotARepository
+
+# One record per tag; fields end with NUL, for-each-ref ends each record with "\n".
+_TAG_FIELDS = (
+    "%(refname:strip=2)",
+    "%(objecttype)",
+    "%(objectname)",
+    "%(*objectname)",
+    "%(*objecttype)",
+    "%(taggername)",
+    "%(taggeremail)",
+    "%(taggerdate:raw)",
+)
+_MESSAGE_FIELD = "%(contents)"
+
+
+class TagRecord:
+    """One tag as git stores it. `commit` is the peeled target when the tag is
+    annotated and points at a commit, else None; `annotated` is False for
+    lightweight tags."""
+
+    __slots__ = ("name", "annotated", "oid", "commit", "tagger", "email", "timestamp", "tz", "message")
+
+    def __init__(self, name, annotated, oid, commit, tagger="", email="", timestamp=0, tz="+0000", message=""):
+        self.name = name
+        self.annotated = annotated
+        self.oid = oid
+        self.commit = commit
+        self.tagger = tagger
+        self.email = email
+        self.timestamp = timestamp
+        self.tz = tz
+        self.message = message
+
+    def __repr__(self):
+        return f"TagRecord({self.name!r})"
+
+
+def parse_raw_date(raw):
+    """`1700000000 +0100` -> (1700000000, "+0100"); empty or broken -> (0, "+0000")."""
+    parts = raw.split()
+    try:
+        ts = int(parts[0])
+    except (IndexError, ValueError):
+        return 0, "+0000"
+    tz = parts[1] if len(parts) > 1 and len(parts[1]) == 5 and parts[1][0] in "+-" else "+0000"
+    return ts, tz
+
+
+def parse_tag_records(output, with_message):
+    """Parse the output of `for-each-ref --format=<fields>` (pure)."""
+    n = len(_TAG_FIELDS) + (1 if with_message else 0)
+    fields = output.split("\0")
+    records = []
+    for i in range(0, (len(fields) // n) * n, n):
+        chunk = fields[i : i + n]
+        name = chunk[0].lstrip("\n")
+        if not name:
+            continue
+        annotated = chunk[1] == "tag"
+        commit = chunk[3] if annotated and chunk[4] == "commit" else None
+        if not annotated:
+            records.append(TagRecord(name, False, chunk[2], chunk[2] if chunk[1] == "commit" else None))
+            continue
+        ts, tz = parse_raw_date(chunk[7])
+        email = chunk[6]
+        if email.startswith("<") and email.endswith(">"):
+            email = email[1:-1]
+        message = chunk[8].strip() if with_message else ""
+        records.append(TagRecord(name, True, chunk[2], commit, chunk[5], email, ts, tz, message))
+    return records
+
+
+class Repo:
+    """A repository, addressed like `git -C PATH`; git's environment
+    (GIT_DIR, GIT_WORK_TREE, ...) is honoured as git honours it."""
+
+    def __init__(self, path="."):
+        self.path = path
+        self.calls = []  # git subcommands run, in order (tests count them)
+        info = self._run("rev-parse", "--is-bare-repository", "--is-shallow-repository",
+                         "--absolute-git-dir", "--show-cdup", ok=(0, 128))
+        if info.exit_code != 0:
+            where = os.path.abspath(path)
+            raise NotARepository(f"Not a git repository: '{where}' (or any of its parent directories)")
+        lines = info.stdout.decode("utf-8", "surrogateescape").split("\n")
+        self.bare = lines[0] == "true"
+        self.shallow = lines[1] == "true"
+        self.git_dir = lines[2]
+        self.root = None if self.bare else os.path.normpath(os.path.join(os.path.abspath(path), lines[3]))
+
+    # -- running git ---------------------------------------------------------
+
+    def _run(self, *args, stdin=None, ok=(0,), env=None):
+        import sh
+
+        self.calls.append(args[0])
+        kwargs = {"_cwd": self.path, "_tty_out": False, "_ok_code": list(ok), "_return_cmd": True}
+        if stdin is not None:
+            kwargs["_in"] = stdin
+        if env is not None:
+            kwargs["_env"] = env
+        try:
+            return sh.Command("git")(*args, **kwargs)
+        except sh.ErrorReturnCode as exc:
+            message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(message[-1] if message else f"git {args[0]} failed ({exc.exit_code})")
+        except sh.CommandNotFound:
+            raise GTOError("git is not installed (no 'git' on PATH)")
+
+    # -- reading -------------------------------------------------------------
+
+    def read_tags(self, patterns=None, with_message=True):
+        """Every tag under refs/tags (or matching `patterns`), in one for-each-ref."""
+        fmt = "%00".join(_TAG_FIELDS + ((_MESSAGE_FIELD,) if with_message else ())) + "%00"
+        args = ["for-each-ref", "--format=" + fmt]
+        args += ["--"] + list(patterns) if patterns else ["--", "refs/tags"]
+        out = self._run(*args).stdout.decode("utf-8", "surrogateescape")
+        return parse_tag_records(out, with_message)
+
+    def resolve_commit(self, ref):
+        """The commit `ref` names, or None."""
+        res = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}", ok=(0, 1, 128))
+        if res.exit_code != 0:
+            return None
+        return res.stdout.decode().strip() or None
+
+    def tag_exists(self, name):
+        res = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", "refs/tags/" + name, ok=(0, 1, 128))
+        return res.exit_code == 0
+
+    def cat_objects(self, specs):
+        """Read many objects in one `git cat-file --batch`: a list of
+        (type, bytes) or None (missing) in the order of `specs`."""
+        if not specs:
+            return []
+        for spec in specs:
+            if "\n" in spec:
+                raise GTOError(f"Invalid object name {spec!r}")
+        data = self._run("cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode()).stdout
+        result, pos = [], 0
+        for _ in specs:
+            end = data.index(b"\n", pos)
+            header = data[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[1] == b"missing" or header[-1] == b"missing":
+                result.append(None)
+                continue
+            size = int(header[2])
+            result.append((header[1].decode(), data[pos : pos + size]))
+            pos += size + 1
+        return result
+
+    def list_files(self, rev, name):
+        """Paths of the files called `name` anywhere in the tree of `rev`."""
+        res = self._run("ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", rev, ok=(0, 128))
+        if res.exit_code != 0:
+            return []
+        paths = res.stdout.decode("utf-8", "surrogateescape").split("\0")
+        return [p for p in paths if p == name or p.endswith("/" + name)]
+
+    # -- writing -------------------------------------------------------------
+
+    def create_tag(self, name, commit, message):
+        """Create annotated tag `name` on `commit`. Returns False if the tag
+        exists already (another writer won the race); never overwrites."""
+        if "\0" in message:
+            raise GTOError("The message must not contain NUL characters")
+        res = self._run("tag", "-a", "--cleanup=verbatim", "-F", "-", "--end-of-options", name, commit,
+                        stdin=message.encode("utf-8", "surrogateescape"), ok=(0, 128))
+        if res.exit_code == 0:
+            return True
+        if self.tag_exists(name):
+            return False
+        raise GitError(res.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
+
+    def delete_tags(self, tags):
+        """Delete [(name, oid)] in one transaction, only if each still points
+        where we read it."""
+        lines = "".join(f"delete refs/tags/{name} {oid}\n" for name, oid in tags)
+        self._run("update-ref", "--stdin", stdin=lines.encode())
+
+    def push(self, remote, refspecs):
+        """Push refspecs to `remote`; returns (ok, stderr text)."""
+        res = self._run("push", "--porcelain", "--end-of-options", remote, *refspecs, ok=range(256),
+                        env=dict(os.environ, GIT_TERMINAL_PROMPT="0"))
+        return res.exit_code == 0, res.stderr.decode("utf-8", "replace")

@@ -1,0 +1,54 @@
+"""Version names: `v` + SemVer 2.0.0, ordered by SemVer precedence. Pure.
+
+semantic-version is imported on first use: commands that never compare
+versions (check-ref) do not pay for it."""
+
+from functools import lru_cache
+
+from .errors import GTOError
+from .tags import VERSION_RE
+
+FIRST_VERSION = "v0.0.1"
+BUMPS = ("major", "minor", "patch")
+
+
+def is_version(name):
+    """True for a valid version name (`v1.2.3`, `v1.0.0-rc.1+b.7`; not `V1.0.0`, `v1`)."""
+    return isinstance(name, str) and VERSION_RE.match(name) is not None
+
+
+def check_version(name):
+    if not is_version(name):
+        raise GTOError(f"Version '{name}' is not valid. Example of valid version: 'v1.0.0'")
+    return name
+
+
+@lru_cache(maxsize=None)
+def _parse(name):
+    import semantic_version
+
+    return semantic_version.Version(name[1:])
+
+
+def precedence(name):
+    """A sort key: SemVer precedence (build metadata ignored)."""
+    return _parse(name).precedence_key[:4]
+
+
+def sort_key(name):
+    """Key for "SemVer order": valid versions by precedence above every other
+    name (commit hexshas of unnamed versions), which sort lexically."""
+    if is_version(name):
+        return (1, precedence(name), "")
+    return (0, (), name)
+
+
+def bump(name, part):
+    """Bump `part` of version `name` the way GTO does (python-semver rules):
+    pre-release and build parts are dropped, lower parts reset."""
+    v = _parse(name)
+    if part == "major":
+        return f"v{v.major + 1}.0.0"
+    if part == "minor":
+        return f"v{v.major}.{v.minor + 1}.0"
+    return f"v{v.major}.{v.minor}.{v.patch + 1}"
