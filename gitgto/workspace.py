@@ -100,7 +100,7 @@ class Workspace:
         commits: "all" = give every version its commit event; "deprecated" =
         only for deprecated artifacts (which a later commit revives)."""
         records = self.read_tags(artifact, with_message)
-        self.warn_if_incomplete()
+        self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
         head = None
         if annotations:
@@ -140,7 +140,7 @@ class Workspace:
                 result[sha] = info
         return result
 
-    def warn_if_incomplete(self):
+    def warn_if_incomplete(self, whole=True):
         """CI checkouts are often shallow or without tags: say once that the
         registry may be incomplete, and how to fetch it."""
         if self._warned or self.remote_url:
@@ -149,6 +149,6 @@ class Workspace:
         if self.repo.shallow:
             output.warn("this is a shallow clone: the registry may be incomplete. Fetch all tags and "
                         "history: git fetch --tags --unshallow (GitHub Actions: fetch-depth: 0)")
-        elif not any(tags.parse_tag(r.name) for r in self.records) and self.repo.remotes():
+        elif whole and not any(tags.parse_tag(r.name) for r in self.records) and self.repo.remotes():
             output.warn("no GTO tags here: if this is a clone without tags, the registry is incomplete. "
                         "Fetch them: git fetch --tags (GitHub Actions: fetch-depth: 0)")
