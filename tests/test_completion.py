@@ -294,6 +294,14 @@ def test_bash_many_tags(env, tmp_path):
     assert len(bash_complete("git gto check-ref art99", env, tmp_path)) == 440
 
 
+@needs_git_bash
+def test_bash_without_git_completion(env, repo):
+    """Sourced on its own, it still completes the executable git-gto."""
+    preamble = f"source {shlex.quote(str(BASH_FILE))}"
+    assert set(bash_complete("git-gto ", env, repo, preamble)) == ALL_COMMANDS
+    assert sorted(bash_complete("git-gto assign churn --version ", env, repo, preamble)) == ["v1.0.0", "v1.1.0-rc.1"]
+
+
 # --- fish ------------------------------------------------------------------
 
 
@@ -339,6 +347,48 @@ def test_zsh_file_is_a_compdef():
 
 
 # --- all shells ------------------------------------------------------------
+
+# Valid and invalid tag names from the reference (gto-reference.md, section 2.1).
+TAG_NAMES = """
+rf@v1.2.3 rf@v1.2.3#5 rf@v1.2.3! rf@v1.2.3!#2 rf#prod rf#prod#1 rf#prod! rf#prod!#2 rf@deprecated
+rf@deprecated#3 dir=rf@v1.0.0 nn@v1.0.0-rc.2 nn@v1.0.0-alpha.beta rf@v1.2.3-rc.1+b.5 rf#prod#0 rf#Prod rf#pr_od
+rf@created ### @@@ model@v1 nn#prod#-1 model@v111 model-prod model@0.0.1 model#prod#1-2 model#prod@v1.2.3
+model@v1.2.3#prod namespace/model@0.0.1 @namespace/model@0.0.1 rf@V1.2.3 rf@v01.2.3 rf@latest a=b=c@v1.0.0
+m-@v1.0.0 -m@v1.0.0 rf@v1.0.0-01 rf@v1.0.0+ .hidden=m#dev some/Other_Folder=some/model@v0.1.0
+""".split()
+
+# Each shell's tag parser, fed the names on stdin ({what} = artifact, stage, version, tag).
+PARSERS = {
+    "bash": (["bash", "--norc", "--noprofile", "-c"], f"source {BASH_FILE}; __git_gto_parse_tags {{what}}"),
+    "fish": (["fish", "--no-config", "-c"], f"source {FISH_FILE}; __git_gto_parse_tags {{what}}"),
+    # The file ends by calling _git-gto, which needs _arguments: stub it.
+    "zsh": (["zsh", "-f", "-c"], f"_arguments() {{ return 1; }}; source {ZSH_FILE}; __git_gto_parse_tags {{what}}"),
+}
+
+
+@pytest.mark.parametrize("shell", sorted(PARSERS))
+def test_tag_grammar_matches_gitgto(shell):
+    """The three awk copies of the tag grammar agree with gitgto.tags."""
+    if shutil.which(shell) is None:
+        pytest.skip(f"{shell} not installed")
+    from gitgto.tags import parse_tag
+
+    tags = [t for t in map(parse_tag, TAG_NAMES) if t is not None and t.kind != "creation"]
+    expected = {
+        "tag": [t.name for t in tags],
+        "artifact": list(dict.fromkeys(t.artifact for t in tags)),
+        "stage": list(dict.fromkeys(t.stage for t in tags if t.stage)),
+        "version": list(dict.fromkeys(t.version for t in tags if t.version)),
+    }
+    argv, script = PARSERS[shell]
+    for what, names in expected.items():
+        result = subprocess.run(
+            argv + [script.replace("{what}", what)], input="\n".join(TAG_NAMES) + "\n", capture_output=True, text=True
+        )
+        assert result.stdout.split() == names, what
+
+
+# --- every command ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("command", sorted(ALL_COMMANDS))
