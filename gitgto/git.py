@@ -157,6 +157,11 @@ class Repo:
             pos += size + 1
         return result
 
+    def branch_commits(self, all_commits=False):
+        """The heads of all local branches, or every commit reachable from them."""
+        args = ("rev-list", "--branches") if all_commits else ("rev-parse", "--branches")
+        return self._run(*args).stdout.decode().split()
+
     def list_files(self, rev, name):
         """Paths of the files called `name` anywhere in the tree of `rev`."""
         res = self._run("ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", rev, ok=(0, 128))
@@ -164,6 +169,13 @@ class Repo:
             return []
         paths = res.stdout.decode("utf-8", "surrogateescape").split("\0")
         return [p for p in paths if p == name or p.endswith("/" + name)]
+
+    def fetch_tag(self, remote, name):
+        """Re-fetch one tag as the remote has it (CI checkouts rewrite the
+        triggering annotated tag as a lightweight one)."""
+        ref = "refs/tags/" + name
+        self._run("fetch", "--quiet", "--force", "--no-tags", "--end-of-options", remote, f"{ref}:{ref}",
+                  env=dict(os.environ, GIT_TERMINAL_PROMPT="0"))
 
     # -- writing -------------------------------------------------------------
 

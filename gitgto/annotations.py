@@ -1,0 +1,187 @@
+"""Artifact annotations: `artifacts.yaml` at the repository root (GTO 0.2.x)
+and the `artifacts:` sections of `dvc.yaml` files (DVC, GTO 1.x).
+
+An annotation is a dict with GTO's keys: type, path, virtual, labels,
+description, custom. Reading from commits goes through one
+`git cat-file --batch`; writing the work-tree file is atomic."""
+
+import os
+
+from . import tags
+from .errors import GTOError
+
+INDEX_FILE = "artifacts.yaml"
+DVC_FILE = "dvc.yaml"
+FIELDS = ("type", "path", "virtual", "labels", "description", "custom")
+DEFAULTS = {"type": None, "path": None, "virtual": True, "labels": [], "description": "", "custom": None}
+BROKEN = "artifacts.yaml file doesn't conform to GTO format"
+MAX_BYTES = 16 * 1024 * 1024  # refuse to parse anything larger
+
+
+def _yaml_load(text, what):
+    import yaml
+
+    if len(text) > MAX_BYTES:
+        raise GTOError(f"{what}: file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise GTOError(f"{what}: {' '.join(str(exc).split())}")
+
+
+def parse_index(text, where=INDEX_FILE):
+    """artifacts.yaml text -> {name: annotation}. Broken files raise GTOError."""
+    try:
+        data = _yaml_load(text, BROKEN)
+    except GTOError as exc:
+        raise GTOError(f"{exc} ({where})")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise GTOError(f"{BROKEN} ({where}: not a mapping of artifact names)")
+    result = {}
+    for name, entry in data.items():
+        problem = _problem(name, entry)
+        if problem:
+            raise GTOError(f"{BROKEN} ({where}: '{name}': {problem})")
+        result[name] = normalize(entry or {})
+    return result
+
+
+def _problem(name, entry):
+    if not isinstance(name, str) or not tags.FULLNAME_RE.match(name):
+        return "not a valid artifact name"
+    if entry is None:
+        return None
+    if not isinstance(entry, dict):
+        return "expected a mapping"
+    unknown = set(entry) - set(FIELDS)
+    if unknown:
+        return f"unknown key {sorted(map(str, unknown))[0]!r}"
+    for key in ("type", "path", "description"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            return f"'{key}' must be a string"
+    if "virtual" in entry and not isinstance(entry["virtual"], bool):
+        return "'virtual' must be true or false"
+    labels = entry.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        return "'labels' must be a list of strings"
+    return None
+
+
+def normalize(entry):
+    out = {key: entry.get(key, DEFAULTS[key]) for key in FIELDS}
+    out["labels"] = list(out["labels"] or [])
+    if out["description"] is None:
+        out["description"] = ""
+    return out
+
+
+def parse_dvc(text, directory, where=DVC_FILE):
+    """The `artifacts:` section of a dvc.yaml in `directory` ("" = root):
+    names become `directory:name`; desc/meta map to description/custom."""
+    data = _yaml_load(text, f"Cannot read {where}")
+    section = data.get("artifacts") if isinstance(data, dict) else None
+    if not section:
+        return {}
+    if not isinstance(section, dict):
+        raise GTOError(f"Cannot read {where}: 'artifacts' must be a mapping")
+    result = {}
+    for name, entry in section.items():
+        full = f"{directory}:{name}" if directory else str(name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) \
+                or not tags.FULLNAME_RE.match(full):
+            raise GTOError(f"Cannot read {where}: artifact '{name}' is not valid")
+        result[full] = normalize({"type": entry.get("type"), "path": entry["path"],
+                                  "labels": entry.get("labels") or [],
+                                  "description": entry.get("desc") or "", "custom": entry.get("meta")})
+    return result
+
+
+def read_at(repo, rev):
+    """Annotations committed at `rev` (artifacts.yaml, then every dvc.yaml),
+    read with one ls-tree and one cat-file --batch. {} when there are none."""
+    paths = repo.list_files(rev, DVC_FILE)
+    specs = [f"{rev}:{INDEX_FILE}"] + [f"{rev}:{p}" for p in paths]
+    objects = repo.cat_objects(specs)
+    result = {}
+    if objects and objects[0] is not None and objects[0][0] == "blob":
+        result.update(parse_index(_text(objects[0][1]), f"{INDEX_FILE} at {rev}"))
+    for path, obj in zip(paths, objects[1:]):
+        if obj is not None and obj[0] == "blob":
+            directory = os.path.dirname(path)
+            for name, annotation in parse_dvc(_text(obj[1]), directory, f"{path} at {rev}").items():
+                result.setdefault(name, annotation)
+    return result
+
+
+def read_many(repo, commits):
+    """{commit: annotations} from the artifacts.yaml of many commits, in one
+    cat-file --batch; a broken file in an old commit is skipped (as GTO does)."""
+    result, parsed = {}, {}
+    for commit, obj in zip(commits, repo.cat_objects([f"{c}:{INDEX_FILE}" for c in commits])):
+        if obj is None or obj[0] != "blob":
+            continue
+        if obj[1] not in parsed:
+            try:
+                parsed[obj[1]] = parse_index(_text(obj[1]), f"{INDEX_FILE} at {commit}")
+            except GTOError:
+                parsed[obj[1]] = {}
+        result[commit] = parsed[obj[1]]
+    return result
+
+
+def _text(data):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GTOError(f"{BROKEN} (not UTF-8)")
+
+
+def visible(annotation):
+    """The annotation without default-valued fields, in GTO's key order."""
+    return {k: annotation[k] for k in FIELDS if annotation.get(k) != DEFAULTS[k]}
+
+
+# -- the work-tree file --------------------------------------------------------
+
+
+def index_path(root):
+    if root is None:
+        raise GTOError("annotations need a work tree; this repository is bare")
+    return os.path.join(root, INDEX_FILE)
+
+
+def load_worktree(root):
+    path = index_path(root)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise GTOError(f"Cannot read {path}: {exc.strerror}")
+    return parse_index(_text(data), path)
+
+
+def dump(index):
+    """GTO's file layout: block style, keys sorted, defaults left out."""
+    import yaml
+
+    data = {name: dict(sorted(visible(a).items())) for name, a in sorted(index.items())}
+    return yaml.safe_dump(data, default_flow_style=False, sort_keys=True, allow_unicode=True)
+
+
+def save_worktree(root, index):
+    """Atomic: write a temporary file beside the target, then rename."""
+    path = index_path(root)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(dump(index))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

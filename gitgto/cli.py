@@ -1,0 +1,106 @@
+"""What every command shares: its parser's common options, `--help` through
+man, opening the repository and configuration, and the one error wrapper."""
+
+import argparse
+import importlib
+import os
+import sys
+
+from . import output
+from .commands import module_name
+from .errors import GTOError
+
+MAN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "man")
+
+
+class _ManHelp(argparse.Action):
+    """`--help` shows the man page (as git does), falling back to the
+    built-in help when the page is not installed; `-h` is always built-in."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        page = "git-" + parser.prog.replace("git ", "").replace(" ", "-")
+        show_man_page(page)
+        parser.print_help()
+        parser.exit()
+
+
+def show_man_page(page):
+    """exec `man PAGE` when man can find it (the checkout's man/ included);
+    return when it cannot."""
+    import shutil
+    import subprocess
+
+    man = shutil.which("man")
+    if man is None:
+        return
+    env = dict(os.environ)
+    if os.path.isdir(MAN_DIR):
+        env["MANPATH"] = MAN_DIR + ":" + env.get("MANPATH", "")
+    found = subprocess.run([man, "-w", page], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if found.returncode == 0:
+        sys.stdout.flush()
+        os.execvpe(man, [man, page], env)
+
+
+def new_parser(command, description, epilog=None):
+    p = argparse.ArgumentParser(
+        prog=f"git gto {command}", description=description, epilog=epilog, add_help=False,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("-h", action="help", help="show a short help and exit")
+    p.add_argument("--help", action=_ManHelp, nargs=0, help="show the manual page (git-gto-%s(1))" % command)
+    p.add_argument("-r", "--repo", default=".", metavar="REPO",
+                   help="local repository path or remote URL (default: the current repository)")
+    p.add_argument("--traceback", "--tb", action="store_true", help="show the Python traceback of an error")
+    return p
+
+
+def output_group(parser, *flags, json=True, plain=True):
+    """Mutually exclusive output formats (a conflict is a usage error)."""
+    group = parser.add_mutually_exclusive_group()
+    if json:
+        group.add_argument("--json", action="store_true", help="print output in JSON format")
+    if plain:
+        group.add_argument("--plain", action="store_true", help="print tables tab-separated, without borders")
+    for flag, text in flags:
+        group.add_argument(flag, action="store_true", help=text)
+    return group
+
+
+def write_options(parser, simple=True):
+    """Options of every command that writes tags."""
+    parser.add_argument("-m", "--message", help="message to annotate the Git tag with")
+    if simple:
+        parser.add_argument("--simple", choices=("auto", "true", "false"), default="auto",
+                            help="use simple notation, e.g. `rf#prod` instead of `rf#prod#5` (default: auto)")
+    parser.add_argument("--force", action="store_true",
+                        help="create the Git tag even if it already exists and is in effect")
+    parser.add_argument("--push", action="store_true", help="push the created (or deleted) tags to the remote")
+    parser.add_argument("--remote", default="origin", metavar="NAME",
+                        help="remote to push to with --push (default: origin)")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be done, change nothing")
+
+
+def main(command, argv):
+    """Run one command; returns its exit code. The only place errors are printed."""
+    module = importlib.import_module(module_name(command))
+    parser = module.build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return module.run(args) or 0
+    except GTOError as exc:
+        if args.traceback:
+            raise
+        output.error(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `git gto show | head`: not an error; keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the single wrapper
+        if args.traceback:
+            raise
+        output.error(f"Unexpected error: {exc}")
+        sys.stderr.write("Please report it, running the command with '--traceback'.\n")
+        return 1

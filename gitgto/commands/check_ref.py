@@ -1,0 +1,70 @@
+"""git gto check-ref REF: what a (pushed) GTO tag means, for CI triggers."""
+
+from .. import cli, output, registry as reg, tags
+from ..errors import GTOError
+
+SENTENCES = {
+    tags.REGISTRATION: 'Version "{version}" of artifact "{artifact}" was registered',
+    tags.DEREGISTRATION: 'Version "{version}" of artifact "{artifact}" was deregistered',
+    tags.ASSIGNMENT: 'Stage "{stage}" was assigned to version "{version}" of artifact "{artifact}"',
+    tags.UNASSIGNMENT: 'Stage "{stage}" was unassigned from version "{version}" of artifact "{artifact}"',
+    tags.DEPRECATION: 'Artifact "{artifact}" was deprecated',
+}
+
+
+def build_parser():
+    p = cli.new_parser(
+        "check-ref", "Find out the artifact version registered/assigned with ref.",
+        "A REF that is not an existing GTO tag prints nothing and exits 0.\n\n"
+        "examples:\n  git gto check-ref 'churn#prod#4'\n  git gto check-ref \"$GITHUB_REF\" --json\n")
+    p.add_argument("ref", metavar="REF", help="a GTO tag name, or refs/tags/<tag>")
+    cli.output_group(p, ("--name", "print the artifact name only"), ("--version", "print the version only"),
+                     ("--stage", "print the stage only"), ("--event", "print the event only"), plain=False)
+    p.add_argument("--fetch", action="store_true",
+                   help="first re-fetch the tag from the remote (CI checkouts make it lightweight)")
+    p.add_argument("--remote", default="origin", metavar="NAME", help="remote to fetch from (default: origin)")
+    return p
+
+
+def event_json(e):
+    data = {"artifact": e.artifact, "event": e.kind, "version": e.version, "stage": e.stage,
+            "created_at": output.iso_time(e.timestamp, e.tz), "commit": e.commit, "tag": e.ref,
+            "author": e.author, "author_email": e.email, "message": e.message}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def run(args):
+    from ..workspace import Workspace
+
+    name = args.ref[len("refs/tags/"):] if args.ref.startswith("refs/tags/") else args.ref
+    tag = tags.parse_tag(name)
+    ws = Workspace(args.repo)
+    if tag is None:
+        return 0
+    if args.fetch:
+        ws.repo.fetch_tag(args.remote, name)
+    registry = ws.registry(tag.artifact)
+    events = [e for e in reg.history(registry, tag.artifact, ascending=True) if e.ref == name]
+    if not events:
+        record = next((r for r in ws.records if r.name == name), None)
+        if record is not None and not record.annotated:
+            raise GTOError(
+                f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
+                f"rewrite the annotated tag). Re-fetch it: git fetch --force {args.remote} "
+                f"'refs/tags/{name}:refs/tags/{name}', or run check-ref with --fetch")
+        return 0
+    event = events[0]
+    if args.json:
+        output.print_json(event_json(event))
+    elif args.name:
+        output.values([event.artifact])
+    elif args.version:
+        output.values([event.version])
+    elif args.stage:
+        output.values([event.stage])
+    elif args.event:
+        output.values([event.kind])
+    else:
+        output.echo(output.emoji(output.EMOJI_OK) + " " + SENTENCES[event.kind].format(
+            version=event.version, artifact=event.artifact, stage=event.stage))
+    return 0

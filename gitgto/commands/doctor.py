@@ -1,0 +1,67 @@
+"""git gto doctor: version, configuration, and problems found in the tags."""
+
+from collections import defaultdict
+
+from .. import __version__, cli, output, registry as reg, tags
+
+
+def build_parser():
+    p = cli.new_parser("doctor", "Display git-gto version and check the registry for problems.")
+    p.add_argument("-A", "--all-commits", action="store_true",
+                   help="also check artifacts.yaml in every commit of every local branch")
+    return p
+
+
+def near_miss(name):
+    """Tags that look like GTO tags but are not (typos in versions and the like)."""
+    if tags.parse_tag(name) is not None:
+        return False
+    return ("@" in name or "#" in name) and not name.startswith(("@", "#"))
+
+
+def problems(ws, registry, records):
+    found = []
+    if ws.repo.shallow:
+        found.append("this is a shallow clone: the registry may be incomplete (git fetch --tags --unshallow)")
+    for art in registry.artifacts.values():
+        by_commit = defaultdict(list)
+        for v in art.versions:
+            if v.registrations:
+                by_commit[v.commit].append(v.name)
+        for commit, names in by_commit.items():
+            if len(names) > 1:
+                found.append(f"artifact '{art.name}' has {len(names)} versions on commit {commit[:7]}: "
+                             + ", ".join(sorted(names)))
+    for name in registry.ignored_lightweight:
+        found.append(f"'{name}' is a lightweight tag: GTO ignores it (re-create it with git tag -a)")
+    for record in records:
+        if record.annotated and record.commit is None and tags.parse_tag(record.name):
+            found.append(f"'{record.name}' does not point at a commit: ignored")
+        elif tags.parse_tag(record.name) and tags.parse_tag(record.name).kind == tags.CREATION:
+            found.append(f"'{record.name}' is reserved by GTO and never written: ignored")
+        elif near_miss(record.name):
+            found.append(f"'{record.name}' looks like a GTO tag but is not one: ignored")
+    return found
+
+
+def run(args):
+    from ..workspace import Workspace
+
+    output.echo(output.emoji(output.EMOJI_GTO) + f" git-gto version: {__version__}")
+    output.echo("---------------------------------")
+    ws = Workspace(args.repo)
+    cfg = ws.config
+    output.echo(f"CONFIG_FILE={cfg.path!r}")
+    output.echo(f"TYPES={cfg.types!r}")
+    output.echo(f"STAGES={cfg.stages!r}")
+    output.echo(f"EMOJIS={cfg.emojis!r}")
+    output.echo(f"LOG_LEVEL={cfg.log_level!r}")
+    output.echo("---------------------------------")
+    registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
+    found = problems(ws, registry, ws.records)
+    if not found:
+        output.echo(output.emoji(output.EMOJI_OK) + " No issues found")
+        return 0
+    for problem in found:
+        output.echo(output.emoji(output.EMOJI_FAIL) + problem)
+    return 1

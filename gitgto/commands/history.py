@@ -1,0 +1,49 @@
+"""git gto history [NAME]: the journal of registry events."""
+
+from .. import cli, output, registry as reg, tags
+
+COLUMNS = ["timestamp", "artifact", "event", "version", "stage", "commit", "ref"]
+
+
+def build_parser():
+    p = cli.new_parser("history", "Show a journal of registry operations, newest first.",
+                       "examples:\n  git gto history\n  git gto history churn --json\n")
+    p.add_argument("artifact", nargs="?", metavar="NAME", help="artifact to show; all artifacts if empty")
+    cli.output_group(p)
+    p.add_argument("--ascending", "--asc", action="store_true", help="show the oldest events first")
+    p.add_argument("-a", "--all-branches", action="store_true", help="accepted for GTO 0.2 compatibility")
+    p.add_argument("-A", "--all-commits", action="store_true", help="accepted for GTO 0.2 compatibility")
+    return p
+
+
+def event_json(e):
+    return {
+        "timestamp": output.iso_time(e.timestamp, e.tz),
+        "artifact": e.artifact,
+        "event": e.kind,
+        "version": e.version,
+        "stage": e.stage,
+        "commit": e.commit,
+        "ref": e.ref,
+        "author": e.author,
+        "author_email": e.email,
+        "message": e.message,
+    }
+
+
+def run(args):
+    from ..workspace import Workspace
+
+    if args.artifact is not None:
+        tags.check_artifact(args.artifact)
+    ws = Workspace(args.repo)
+    ws.warn_if_incomplete()
+    registry = ws.registry(args.artifact, with_message=args.json)
+    events = reg.history(registry, args.artifact, args.ascending)
+    if args.json:
+        output.print_json([event_json(e) for e in events])
+        return 0
+    output.table(COLUMNS, [[output.table_time(e.timestamp, e.tz), e.artifact, e.kind,
+                            output.short_sha(e.version) if e.version else "-", e.stage or "-",
+                            e.commit[:7], e.ref] for e in events], plain=args.plain)
+    return 0

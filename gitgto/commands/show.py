@@ -1,0 +1,155 @@
+"""git gto show [NAME]: the registry table, or the versions of one artifact."""
+
+from .. import cli, output, registry as reg, tags
+from ..errors import GTOError
+
+LINE_FLAGS = ("name", "version", "stage", "ref")
+
+EXAMPLES = """\
+examples:
+  git gto show                       the registry: latest version and stage holders
+  git gto show churn                 every version of churn, with its stages
+  git gto show churn#prod --ref      the tag of the version in prod (for Makefiles)
+  git gto show churn@latest --version
+  git gto show --json                GTO's JSON schema of the registry
+"""
+
+
+def build_parser():
+    p = cli.new_parser("show", "Show the registry state, highest version, or what's assigned in stage.", EXAMPLES)
+    p.add_argument("artifact", nargs="?", metavar="NAME",
+                   help="artifact to show (NAME, NAME@latest, NAME@greatest, NAME@vX.Y.Z, NAME#STAGE); "
+                        "the whole registry if empty")
+    cli.output_group(p, ("--name", "print artifact names only"), ("--version", "print versions only"),
+                     ("--stage", "print stages only"), ("--ref", "print refs (tags) only"))
+    p.add_argument("--ro", "--registered-only", dest="registered_only", action="store_true",
+                   help="show only registered versions")
+    p.add_argument("-d", "--deprecated", action="store_true", help="include deprecated artifacts and versions")
+    p.add_argument("--av", "--assignments-per-version", dest="av", type=int, default=-1, metavar="N",
+                   help="show the N latest stages of each version; -1 for all (default)")
+    p.add_argument("--vs", "--versions-per-stage", dest="vs", type=int, default=1, metavar="N",
+                   help="show N versions for each stage; -1 for all (default: 1); applied after --av")
+    p.add_argument("--sort", choices=("timestamp", "semver"), default="timestamp",
+                   help="which version holds a stage: the latest assignment (timestamp, default) "
+                        "or the greatest version (semver)")
+    p.add_argument("-a", "--all-branches", action="store_true",
+                   help="also read annotations from the heads of all local branches")
+    p.add_argument("-A", "--all-commits", action="store_true",
+                   help="also read annotations from every commit of every local branch")
+    return p
+
+
+def line_flag(args):
+    return next((f for f in LINE_FLAGS if getattr(args, f)), None)
+
+
+def run(args):
+    from ..workspace import Workspace
+
+    reg.check_limits(args.vs, args.av)
+    ws = Workspace(args.repo)
+    ws.warn_if_incomplete()
+    if args.artifact is None:
+        return show_registry(ws, args)
+    return show_artifact(ws, args)
+
+
+def _scan(args):
+    return "all-commits" if args.all_commits else "all-branches" if args.all_branches else "head"
+
+
+def show_registry(ws, args):
+    registry = ws.registry(with_message=False, annotations=_scan(args), commits="deprecated")
+    shown = [a for a in registry.artifacts.values() if args.deprecated or a.is_active]
+    if ws.config.stages is not None:
+        stages = list(ws.config.stages)
+    else:
+        stages = sorted({s for a in shown for s in reg.active_stages(a, args.registered_only)})
+    rows = {}
+    for art in shown:
+        holders = reg.stage_holders(art, args.sort, args.vs, args.av, args.registered_only)
+        latest = reg.latest(art)
+        cells = {s: ", ".join(v.name for v in holders.get(s, ())) or None for s in stages}
+        rows[art.name] = (art, latest.name if latest else None, cells)
+
+    flag = line_flag(args)
+    if args.json:
+        output.print_json({name: {"version": latest, "stage": cells, "registered": art.registered,
+                                  "active": art.is_active}
+                           for name, (art, latest, cells) in rows.items()})
+    elif flag == "name":
+        output.values(art.display_name for art, _, _ in _by_name(rows))
+    elif flag is not None:
+        if rows:
+            raise GTOError(f"Cannot apply --{flag}")
+    else:
+        header = ["name", "latest"] + ["#" + s for s in stages]
+        output.table(header, [[art.display_name, latest] + [cells[s] for s in stages]
+                              for art, latest, cells in _by_name(rows)], plain=args.plain)
+    return 0
+
+
+def _by_name(rows):
+    return [rows[name] for name in sorted(rows)]
+
+
+def show_artifact(ws, args):
+    name, selector, stage = tags.parse_shortcut(args.artifact)
+    tags.check_artifact(name)
+    if stage is not None:
+        tags.check_name(stage)
+    registry = ws.registry(name, annotations=_scan(args), commits="all")
+    art = registry.get(name)
+    flag = line_flag(args)
+    if flag == "name":
+        raise GTOError("Cannot apply --name")
+    versions = []
+    if art.is_active or args.deprecated:
+        versions = reg.listed_versions(art, active_only=not args.deprecated, registered_only=args.registered_only)
+    holders = reg.stage_holders(art, args.sort, args.vs, args.av, args.registered_only)
+    if selector == "latest":
+        versions = versions[:1]
+    elif selector is not None:
+        versions = [v for v in versions if v.name == selector]
+    if stage is not None:
+        versions = [v for v in versions if stage in reg.version_stages(v, holders)]
+    rows = [version_row(art, v, holders) for v in versions]
+
+    if args.json:
+        output.print_json(rows)
+    elif flag == "version":
+        output.values(output.short_sha(r["version"]) for r in rows)
+    elif flag == "stage":
+        output.values(", ".join(r["stages"]) for r in rows)
+    elif flag == "ref":
+        output.values(output.short_sha(r["ref"]) for r in rows)
+    else:
+        output.table(["artifact", "version", "stage", "created_at", "ref"],
+                     [[art.display_name, output.short_sha(r["version"]), ", ".join(r["stages"]),
+                       _table_time(v), output.short_sha(r["ref"])] for v, r in zip(versions, rows)],
+                     plain=args.plain)
+    return 0
+
+
+def _table_time(version):
+    event = version.authoring_event
+    return output.table_time(event.timestamp, event.tz) if event else None
+
+
+def version_row(art, version, holders):
+    """One version as a JSON object (git-gto's flat schema)."""
+    event = version.authoring_event
+    row = {
+        "artifact": art.name,
+        "version": version.name,
+        "stages": reg.version_stages(version, holders),
+        "created_at": output.iso_time(event.timestamp, event.tz) if event else None,
+        "ref": event.ref if event else version.commit,
+        "commit": version.commit,
+        "registered": version.is_registered,
+        "active": version.is_active,
+        "author": event.author if event else None,
+        "author_email": event.email if event else None,
+        "message": event.message if event else None,
+    }
+    return row

@@ -1,0 +1,123 @@
+"""Configuration: `.gto` (YAML) at the work-tree root, overridden by `GTO_*`
+environment variables. YAML is imported only when a `.gto` exists."""
+
+import json
+import os
+
+from . import tags
+from .errors import GTOError
+
+CONFIG_FILE = ".gto"
+_BOOLS = {"true": True, "1": True, "yes": True, "on": True,
+          "false": False, "0": False, "no": False, "off": False}
+# Keys GTO accepts in .gto; the ones git-gto does not use are accepted and ignored.
+KNOWN_KEYS = {"types", "stages", "emojis", "log_level", "debug", "index",
+              "config_file_name", "enrichments", "autoload_enrichments"}
+
+
+class Config:
+    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", path=None):
+        self.types = types  # None = anything valid
+        self.stages = stages
+        self.emojis = emojis
+        self.log_level = log_level
+        self.path = path
+
+    def check_stage(self, stage):
+        tags.check_name(stage)
+        if self.stages is not None and stage not in self.stages:
+            raise GTOError(f"Allowed stages are: '{_pylist(self.stages)}'")
+        return stage
+
+    def check_type(self, type_):
+        tags.check_name(type_)
+        if self.types is not None and type_ not in self.types:
+            raise GTOError(f"Allowed types are: '{_pylist(self.types)}'")
+        return type_
+
+
+def _pylist(values):
+    # GTO prints Python's list repr; keep the exact text.
+    return "[" + ", ".join(repr(v) for v in values) + "]"
+
+
+def emojis_from_env(environ=os.environ):
+    value = environ.get("GTO_EMOJIS")
+    return True if value is None else _BOOLS.get(value.strip().lower(), True)
+
+
+def load(root, environ=os.environ):
+    """Read `<root>/.gto` (root None: a bare repository, no file) and the
+    environment. Errors name the file (or variable) and the key."""
+    values = {}
+    path = os.path.join(root, CONFIG_FILE) if root else None
+    if path and os.path.isfile(path):
+        values = _read_file(path)
+    where = {key: f"config file '{path}'" for key in values}
+    for key in ("types", "stages", "emojis", "log_level"):
+        env_name = "GTO_" + key.upper()
+        if env_name in environ:
+            values[key] = _from_env(env_name, key, environ[env_name])
+            where[key] = f"environment variable {env_name}"
+    return Config(
+        types=_names(values.get("types"), "types", where),
+        stages=_names(values.get("stages"), "stages", where),
+        emojis=_bool(values.get("emojis", True), "emojis", where),
+        log_level=str(values.get("log_level", "INFO")),
+        path=path,
+    )
+
+
+def _read_file(path):
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml.safe_load(f)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise GTOError(f"Wrong config file '{path}': {_one_line(exc)}")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise GTOError(f"Wrong config file '{path}': expected a mapping of settings")
+    values = {}
+    for key, value in data.items():
+        lower = str(key).lower()
+        if lower not in KNOWN_KEYS:
+            raise GTOError(f"Wrong config file '{path}': unknown key '{key}'")
+        values[lower] = value
+    return values
+
+
+def _from_env(env_name, key, raw):
+    if key in ("types", "stages"):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            raise GTOError(f"Wrong environment variable {env_name}: expected a JSON list, e.g. '[\"dev\", \"prod\"]'")
+    return raw
+
+
+def _names(value, key, where):
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise GTOError(f"Wrong {where[key]}: '{key}' must be a list of names")
+    for v in value:
+        try:
+            tags.check_name(v)
+        except GTOError as exc:
+            raise GTOError(f"Wrong {where[key]}: '{key}': {exc}")
+    return value
+
+
+def _bool(value, key, where):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _BOOLS:
+        return _BOOLS[value.strip().lower()]
+    raise GTOError(f"Wrong {where[key]}: '{key}' must be true or false")
+
+
+def _one_line(exc):
+    return " ".join(str(exc).split())

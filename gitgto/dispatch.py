@@ -1,0 +1,71 @@
+"""`git gto <command>`: run a built-in command in this process (no second
+Python start-up), or exec an extension `git-gto-<name>` found on PATH."""
+
+import os
+import shutil
+import sys
+
+from . import __version__
+from .commands import ALIASES, COMMANDS, SECTIONS
+
+USAGE = "usage: git gto [--version] [-h | --help] <command> [<args>]"
+
+
+def overview():
+    lines = [USAGE, "", "Git Tag Ops: an artifact registry in git tags.", ""]
+    for section, title in SECTIONS.items():
+        lines.append(title + ":")
+        for name, (summary, where) in COMMANDS.items():
+            if where == section:
+                alias = [a for a, target in ALIASES.items() if target == name]
+                label = f"{name} ({', '.join(alias)})" if alias else name
+                lines.append(f"   {label:<19}{summary}")
+        lines.append("")
+    lines.append("'git gto <command> -h' shows a command's options; 'git gto <command> --help' its manual page.")
+    return "\n".join(lines)
+
+
+def command_of(program):
+    """`git-gto-show` (a link to this launcher) runs `show`."""
+    base = os.path.basename(program)
+    if base.startswith("git-gto-"):
+        return base[len("git-gto-"):]
+    return None
+
+
+def main(argv):
+    from .cli import main as run_command
+
+    command = command_of(argv[0])
+    args = argv[1:]
+    if command is None:
+        if not args or args[0] in ("-h",):
+            sys.stdout.write(overview() + "\n")
+            return 0 if args else 1
+        if args[0] == "--help":
+            from .cli import show_man_page
+
+            show_man_page("git-gto")
+            sys.stdout.write(overview() + "\n")
+            return 0
+        if args[0] == "--version":
+            sys.stdout.write(f"git-gto version {__version__}\n")
+            return 0
+        command, args = args[0], args[1:]
+    command = ALIASES.get(command, command)
+    if command in COMMANDS:
+        return run_command(command, args)
+    return run_extension(command, args)
+
+
+def run_extension(name, args):
+    extension = None if name.startswith("-") else shutil.which("git-gto-" + name)
+    if extension is not None:
+        os.execv(extension, [extension] + args)
+    sys.stderr.write(f"git gto: '{name}' is not a git-gto command. See 'git gto -h'.\n")
+    from difflib import get_close_matches
+
+    similar = get_close_matches(name, list(COMMANDS) + list(ALIASES), n=1, cutoff=0.5)
+    if similar:
+        sys.stderr.write(f"\nThe most similar command is\n\t{similar[0]}\n")
+    return 2

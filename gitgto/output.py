@@ -1,0 +1,116 @@
+"""Everything a command prints: tables (prettytable, imported only when a
+table is drawn), --plain rows, JSON, bare values and messages."""
+
+import datetime
+import json
+import shlex
+import sys
+
+from .config import emojis_from_env
+
+EMOJI_OK = "✅ "
+EMOJI_FAIL = "❌ "
+EMOJI_GTO = "🪴 "
+NOTHING_FOUND = "Nothing found in the current workspace"
+
+# Overridden by a command once the repository's configuration is known.
+settings = {"emojis": emojis_from_env()}
+
+
+def emoji(symbol):
+    return symbol if settings["emojis"] else ""
+
+
+def echo(text="", file=None):
+    (file or sys.stdout).write(text + "\n")
+
+
+def error(message):
+    sys.stderr.write(emoji(EMOJI_FAIL) + message + "\n")
+
+
+def warn(message):
+    sys.stderr.write("warning: " + message + "\n")
+
+
+def short_sha(value):
+    """40-hex values (commits, unnamed versions) shortened to 7 characters."""
+    if isinstance(value, str) and len(value) == 40 and all(c in "0123456789abcdef" for c in value):
+        return value[:7]
+    return value
+
+
+def _tzinfo(tz):
+    sign = -1 if tz[0] == "-" else 1
+    try:
+        minutes = int(tz[1:3]) * 60 + int(tz[3:5])
+    except ValueError:
+        minutes = 0
+    if minutes >= 24 * 60:
+        minutes = 0
+    return datetime.timezone(datetime.timedelta(minutes=sign * minutes))
+
+
+def when(timestamp, tz):
+    """An aware datetime in the writer's own offset (GTO 1.x)."""
+    zone = _tzinfo(tz)
+    try:
+        return datetime.datetime.fromtimestamp(timestamp, zone)
+    except (OverflowError, OSError, ValueError):
+        return datetime.datetime(1970, 1, 1, tzinfo=zone)
+
+
+def table_time(timestamp, tz):
+    return str(when(timestamp, tz))
+
+
+def iso_time(timestamp, tz):
+    return when(timestamp, tz).isoformat()
+
+
+def table(header, rows, plain=False):
+    """Print rows in GTO's columns: a bordered table, or with --plain one
+    row a line, tab-separated, header first."""
+    if not rows:
+        echo(NOTHING_FOUND)
+        return
+    cells = [["-" if c is None else str(c) for c in row] for row in rows]
+    if plain:
+        for row in [header] + cells:
+            echo("\t".join(row))
+        return
+    from prettytable import PrettyTable
+
+    t = PrettyTable(header)
+    t.align = "l"
+    # The look of GTO's "fancy_outline" tables.
+    t.horizontal_char = "═"
+    t.vertical_char = "│"
+    t.junction_char = "╪"
+    t.top_junction_char = "╤"
+    t.bottom_junction_char = "╧"
+    t.left_junction_char = "╞"
+    t.right_junction_char = "╡"
+    t.top_left_junction_char = "╒"
+    t.top_right_junction_char = "╕"
+    t.bottom_left_junction_char = "╘"
+    t.bottom_right_junction_char = "╛"
+    t.add_rows(cells)
+    echo(t.get_string())
+
+
+def print_json(data):
+    echo(json.dumps(data, indent=4))
+
+
+def values(items):
+    """--ref/--version/... : bare values, one a line; None prints nothing."""
+    for item in items:
+        if item is not None and item != "":
+            echo(str(item))
+
+
+def push_hint(tag, delete=False):
+    verb = "git push --delete origin" if delete else "git push origin"
+    echo("To push the changes upstream, run:")
+    echo(f"    {verb} {shlex.quote(tag)}")

@@ -1,0 +1,415 @@
+"""Tags (and annotations) -> registry state, and the queries on it. Pure.
+
+Events are ordered by tagger date, then counter, then tag name (DECISIONS §3),
+never by the order in which git lists refs."""
+
+from . import tags as T
+from .errors import GTOError
+
+PRIORITY = {T.COMMIT: 0, T.CREATION: 1, T.DEPRECATION: 2, T.REGISTRATION: 3,
+            T.DEREGISTRATION: 4, T.ASSIGNMENT: 5, T.UNASSIGNMENT: 6}
+ADDITIONS = (T.COMMIT, T.CREATION, T.REGISTRATION, T.ASSIGNMENT)
+
+
+class Event:
+    __slots__ = ("kind", "artifact", "version", "stage", "commit", "timestamp", "tz",
+                 "author", "email", "message", "ref", "counter", "key", "annotation")
+
+    def __init__(self, kind, artifact, commit, timestamp, tz, author, email, message, ref,
+                 version=None, stage=None, counter=None, annotation=None):
+        self.kind = kind
+        self.artifact = artifact
+        self.version = version
+        self.stage = stage
+        self.commit = commit
+        self.timestamp = timestamp
+        self.tz = tz
+        self.author = author
+        self.email = email
+        self.message = message
+        self.ref = ref  # the tag name, or the commit hexsha for commit events
+        self.counter = counter
+        self.annotation = annotation
+        self.key = (timestamp, -1 if counter is None else counter, ref)
+
+    @property
+    def priority(self):
+        return PRIORITY[self.kind]
+
+    @property
+    def addition(self):
+        return self.kind in ADDITIONS
+
+    def __repr__(self):
+        return f"Event({self.kind}, {self.ref})"
+
+
+def _latest(events):
+    return max(events, key=_key) if events else None
+
+
+def _key(event):
+    return event.key
+
+
+class VStage:
+    """One stage of one version: its assignments and unassignments."""
+
+    __slots__ = ("version", "stage", "assignments", "unassignments")
+
+    def __init__(self, version, stage):
+        self.version = version
+        self.stage = stage
+        self.assignments = []
+        self.unassignments = []
+
+    @property
+    def last_event(self):
+        return _latest(self.assignments + self.unassignments)
+
+    @property
+    def is_active(self):
+        last = self.last_event
+        return last is not None and last.kind == T.ASSIGNMENT
+
+    @property
+    def activation_key(self):
+        """Sort key of the time this stage became active (its latest event)."""
+        return self.last_event.key
+
+    @property
+    def authoring_event(self):
+        return _authoring(self.assignments + self.unassignments, [])
+
+
+def _authoring(direct, indirect):
+    """GTO's "authoring event": the latest addition among the object's own
+    events, else the latest of its other events."""
+    additions = [e for e in direct if e.addition]
+    return _latest(additions) or _latest(direct) or _latest(indirect)
+
+
+class Version:
+    __slots__ = ("artifact", "name", "commit", "registrations", "deregistrations", "stages", "commit_events")
+
+    def __init__(self, artifact, name, commit):
+        self.artifact = artifact
+        self.name = name  # a SemVer name, or the commit hexsha when unnamed
+        self.commit = commit
+        self.registrations = []
+        self.deregistrations = []
+        self.stages = {}  # stage -> VStage, in order of first assignment
+        self.commit_events = []
+
+    @property
+    def has_registry_events(self):
+        return bool(self.registrations or self.deregistrations)
+
+    @property
+    def is_registered(self):
+        return bool(self.registrations)
+
+    @property
+    def discovered(self):
+        return not self.has_registry_events
+
+    @property
+    def is_active(self):
+        if self.has_registry_events:
+            return _latest(self.registrations + self.deregistrations).kind == T.REGISTRATION
+        return bool(self.stages or self.commit_events)
+
+    @property
+    def stage_events(self):
+        return [e for vs in self.stages.values() for e in vs.assignments + vs.unassignments]
+
+    @property
+    def events(self):
+        return self.registrations + self.deregistrations + self.stage_events + self.commit_events
+
+    @property
+    def authoring_event(self):
+        return _authoring(self.registrations + self.deregistrations, self.stage_events + self.commit_events)
+
+    def vstage(self, stage):
+        vs = self.stages.get(stage)
+        if vs is None:
+            vs = self.stages[stage] = VStage(self, stage)
+        return vs
+
+    def __repr__(self):
+        return f"Version({self.artifact.name}, {self.name})"
+
+
+class Artifact:
+    __slots__ = ("name", "versions", "deprecations", "annotation", "_by_commit")
+
+    def __init__(self, name):
+        self.name = name
+        self.versions = []
+        self.deprecations = []
+        self.annotation = None  # from artifacts.yaml / dvc.yaml at HEAD
+        self._by_commit = {}  # commit -> [Version]
+
+    @property
+    def registered(self):
+        """It has at least one GTO tag (else it is shown as `*name`)."""
+        return bool(self.deprecations) or any(v.has_registry_events or v.stages for v in self.versions)
+
+    @property
+    def display_name(self):
+        return self.name if self.registered else "*" + self.name
+
+    @property
+    def is_active(self):
+        last_dep = _latest(self.deprecations)
+        if last_dep is None:
+            return bool(self.versions) or self.annotation is not None
+        later = [e for v in self.versions for e in v.events if _after(e, last_dep)]
+        return bool(later)
+
+    @property
+    def events(self):
+        return self.deprecations + [e for v in self.versions for e in v.events]
+
+    def add_version(self, name, commit):
+        version = Version(self, name, commit)
+        self.versions.append(version)
+        self._by_commit.setdefault(commit, []).append(version)
+        return version
+
+    def find(self, name=None, commit=None):
+        """Versions by name (and commit if given)."""
+        if commit is not None:
+            candidates = self._by_commit.get(commit, [])
+        else:
+            candidates = self.versions
+        return [v for v in candidates if name is None or v.name == name]
+
+    def registered_at(self, commit):
+        """Versions with registration events at `commit`."""
+        return [v for v in self._by_commit.get(commit, []) if v.has_registry_events]
+
+    def version_at(self, commit):
+        """The version an assignment on `commit` belongs to. Several registered
+        versions on one commit (a release candidate and its release): the
+        active one with the greatest SemVer."""
+        named = self.registered_at(commit)
+        if named:
+            from .versions import sort_key
+
+            return max(named, key=lambda v: (v.is_active, sort_key(v.name)))
+        unnamed = [v for v in self._by_commit.get(commit, []) if not v.has_registry_events]
+        return unnamed[0] if unnamed else None
+
+    def named(self, name):
+        """The version called `name` (registered or deregistered), or None."""
+        found = [v for v in self.versions if v.name == name and v.has_registry_events]
+        if not found:
+            return None
+        return max(found, key=lambda v: _latest(v.registrations + v.deregistrations).key)
+
+    def __repr__(self):
+        return f"Artifact({self.name})"
+
+
+def _after(event, deprecation):
+    # Commit events carry only a time: they revive an artifact when strictly later.
+    if event.kind == T.COMMIT:
+        return event.timestamp > deprecation.timestamp
+    return event.key > deprecation.key
+
+
+class Registry:
+    """{artifact name -> Artifact}, in order of first appearance (GTO's
+    passes: deprecations, then registrations, then assignments)."""
+
+    def __init__(self):
+        self.artifacts = {}
+        self.ignored_lightweight = []  # GTO-looking lightweight tags
+
+    def artifact(self, name, create=False):
+        art = self.artifacts.get(name)
+        if art is None and create:
+            art = self.artifacts[name] = Artifact(name)
+        return art
+
+    def get(self, name):
+        art = self.artifacts.get(name)
+        if art is None:
+            raise GTOError(f"Cannot find artifact '{name}'")
+        return art
+
+    def events(self):
+        return [e for a in self.artifacts.values() for e in a.events]
+
+
+def tag_event(record, tag):
+    return Event(tag.kind, tag.artifact, record.commit, record.timestamp, record.tz, record.tagger,
+                 record.email, record.message, record.name, version=tag.version, stage=tag.stage,
+                 counter=tag.counter)
+
+
+def build(records, artifact=None):
+    """Build the registry from TagRecords (git.read_tags), optionally only
+    for one artifact. Lightweight tags, non-GTO tags, tags on non-commits and
+    the reserved `NAME@created` are ignored."""
+    registry = Registry()
+    passes = ([], [], [])
+    parse = T.parse_tag
+    for record in records:
+        tag = parse(record.name)
+        if tag is None or (artifact is not None and tag.artifact != artifact):
+            continue
+        if not record.annotated:
+            registry.ignored_lightweight.append(record.name)
+            continue
+        if record.commit is None or tag.kind == T.CREATION:
+            continue
+        event = tag_event(record, tag)
+        if tag.kind == T.DEPRECATION:
+            passes[0].append(event)
+        elif tag.kind in (T.REGISTRATION, T.DEREGISTRATION):
+            passes[1].append(event)
+        else:
+            passes[2].append(event)
+    for events in passes:
+        events.sort(key=_key)
+    for event in passes[0]:
+        registry.artifact(event.artifact, create=True).deprecations.append(event)
+    for event in passes[1]:
+        art = registry.artifact(event.artifact, create=True)
+        found = [v for v in art.registered_at(event.commit) if v.name == event.version]
+        version = found[0] if found else art.add_version(event.version, event.commit)
+        (version.registrations if event.kind == T.REGISTRATION else version.deregistrations).append(event)
+    for event in passes[2]:
+        art = registry.artifact(event.artifact, create=True)
+        version = art.version_at(event.commit) or art.add_version(event.commit, event.commit)
+        event.version = version.name
+        vstage = version.vstage(event.stage)
+        (vstage.assignments if event.kind == T.ASSIGNMENT else vstage.unassignments).append(event)
+    return registry
+
+
+def add_annotations(registry, annotations, commit, at_head=True):
+    """Artifacts listed in artifacts.yaml / dvc.yaml at a commit: an artifact
+    with no version at that commit gets an unnamed one; the annotation at
+    HEAD is the artifact's own."""
+    for name, annotation in annotations.items():
+        art = registry.artifact(name, create=True)
+        if at_head:
+            art.annotation = annotation
+        if not art.find(commit=commit):
+            art.add_version(commit, commit)
+
+
+def add_commit_events(registry, commits, artifacts=None):
+    """Give every version a `commit` event from its commit's metadata
+    (`commits`: sha -> CommitInfo)."""
+    for art in registry.artifacts.values():
+        if artifacts is not None and art.name not in artifacts:
+            continue
+        for version in art.versions:
+            info = commits.get(version.commit)
+            if info is None or version.commit_events:
+                continue
+            annotation = art.annotation if info.is_head else None
+            version.commit_events.append(Event(
+                T.COMMIT, art.name, version.commit, info.timestamp, info.tz, info.author,
+                info.author_email, info.message, version.commit, version=version.name,
+                annotation=annotation))
+
+
+# -- queries -----------------------------------------------------------------
+
+
+def sort_versions(versions, by="semver"):
+    if by == "timestamp":
+        return sorted(versions, key=lambda v: v.authoring_event.key, reverse=True)
+    from .versions import sort_key
+
+    return sorted(versions, key=lambda v: sort_key(v.name), reverse=True)
+
+
+def listed_versions(art, active_only=True, registered_only=False, discovered=True):
+    """The versions `show NAME` lists, greatest SemVer first."""
+    chosen = []
+    for v in art.versions:
+        if active_only and not v.is_active:
+            continue
+        if not active_only or (v.is_registered and not v.discovered) \
+                or (discovered and v.discovered) or (not registered_only and not v.is_registered):
+            chosen.append(v)
+    return sort_versions(chosen)
+
+
+def latest(art):
+    """The greatest active registered version, or None."""
+    from .versions import is_version, precedence
+
+    best, best_key = None, None
+    for v in art.versions:
+        if v.registrations and is_version(v.name) and v.is_active:
+            key = precedence(v.name)
+            if best is None or key > best_key:
+                best, best_key = v, key
+    return best
+
+
+def check_limits(vs, av):
+    if av < -1:
+        raise GTOError("'assignments_per_version' must be >= -1")
+    if vs < -1:
+        raise GTOError("'versions_per_stage' must be >= -1")
+
+
+def stage_holders(art, sort="timestamp", vs=1, av=-1, registered_only=False):
+    """stage -> [Version] per GTO's rules (reference §4.7), with `--av N`
+    keeping each version's N *latest* active stages (DECISIONS §4)."""
+    check_limits(vs, av)
+    versions = [v for v in art.versions if v.is_active and (v.is_registered or not registered_only)]
+    versions = sort_versions(versions, sort)
+    kept = []
+    for v in versions:
+        active = sorted((s for s in v.stages.values() if s.is_active), key=lambda s: s.activation_key)
+        if av >= 0:
+            active = active[len(active) - av:] if av else []
+        kept.extend(active)
+    if sort == "timestamp":
+        kept.sort(key=lambda s: s.activation_key, reverse=True)
+    holders = {}
+    for s in kept:
+        lst = holders.setdefault(s.stage, [])
+        if s.version in lst or (vs >= 0 and len(lst) >= vs):
+            continue
+        lst.append(s.version)
+    return holders
+
+
+def active_stages(art, registered_only=False):
+    """Stages with an active assignment on an active version."""
+    return {s.stage for v in art.versions if v.is_active and (v.is_registered or not registered_only)
+            for s in v.stages.values() if s.is_active}
+
+
+def version_stages(version, holders):
+    """The stages a version holds after filtering, in its own stage order."""
+    return [stage for stage in version.stages if version in holders.get(stage, ())]
+
+
+def history(registry, artifact=None, ascending=False):
+    events = [e for a in registry.artifacts.values() if artifact is None or a.name == artifact
+              for e in a.events if e.kind != T.COMMIT]
+    events.sort(key=_key, reverse=not ascending)
+    return events
+
+
+def next_counter(records, artifact):
+    """1 + the greatest counter among every tag of `artifact`, lightweight
+    ones included (GTO counts them too)."""
+    best = 0
+    for record in records:
+        tag = T.parse_tag(record.name)
+        if tag is not None and tag.counter is not None and tag.artifact == artifact:
+            best = max(best, tag.counter)
+    return best + 1

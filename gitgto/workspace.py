@@ -1,0 +1,98 @@
+"""Open a repository for a command and read what it needs: configuration,
+tags (one for-each-ref, per-artifact patterns when possible), annotations and
+commit metadata. The glue between git.py and the pure modules."""
+
+from . import config as config_mod
+from . import output, registry as reg, tags
+from .git import Repo
+
+
+class CommitInfo:
+    __slots__ = ("sha", "timestamp", "tz", "author", "author_email", "message", "is_head")
+
+    def __init__(self, sha, timestamp, tz, author, author_email, message, is_head=False):
+        self.sha = sha
+        self.timestamp = timestamp
+        self.tz = tz
+        self.author = author
+        self.author_email = author_email
+        self.message = message
+        self.is_head = is_head
+
+
+def parse_commit(sha, data):
+    """Raw commit object -> CommitInfo (committer date, author)."""
+    from .git import parse_raw_date
+
+    text = data.decode("utf-8", "replace")
+    head, _, message = text.partition("\n\n")
+    author, email, ts, tz = "", "", 0, "+0000"
+    for line in head.split("\n"):
+        if line.startswith("author "):
+            ident = line[7:]
+            author = ident.split(" <")[0]
+            email = ident[ident.find("<") + 1 : ident.find(">")] if "<" in ident else ""
+        elif line.startswith("committer "):
+            ts, tz = parse_raw_date(line[line.rfind(">") + 1 :])
+    return CommitInfo(sha, ts, tz, author, email, message)
+
+
+class Workspace:
+    def __init__(self, repo_arg="."):
+        self.repo = Repo(repo_arg)
+        self.config = config_mod.load(self.repo.root)
+        output.settings["emojis"] = self.config.emojis
+        self.records = None
+
+    def read_tags(self, artifact=None, with_message=True):
+        patterns = tags.ref_patterns(artifact) if artifact is not None else None
+        self.records = self.repo.read_tags(patterns, with_message=with_message)
+        return self.records
+
+    def registry(self, artifact=None, with_message=True, annotations=False, commits=None):
+        """The registry from tags (of one artifact, if given).
+
+        annotations: also read artifacts.yaml/dvc.yaml at HEAD (`*name` rows):
+        "head", "all-branches" (plus every local branch head) or "all-commits"
+        (plus every commit of every local branch).
+        commits: "all" = give every version its commit event; "deprecated" =
+        only for deprecated artifacts (which a later commit revives)."""
+        records = self.read_tags(artifact, with_message)
+        registry = reg.build(records, artifact)
+        head = None
+        if annotations:
+            from . import annotations as ann
+
+            head = self.head()
+            found = {head: ann.read_at(self.repo, head)} if head else {}
+            if annotations != "head":
+                found.update(ann.read_many(self.repo, self.repo.branch_commits(annotations == "all-commits")))
+            for commit, entries in found.items():
+                if artifact is not None:
+                    entries = {k: v for k, v in entries.items() if k == artifact}
+                reg.add_annotations(registry, entries, commit, at_head=commit == head)
+        if commits:
+            wanted = [a for a in registry.artifacts.values() if commits == "all" or a.deprecations]
+            infos = self.commit_info({v.commit for a in wanted for v in a.versions}, head)
+            reg.add_commit_events(registry, infos, {a.name for a in wanted})
+        return registry
+
+    def head(self):
+        return self.repo.resolve_commit("HEAD")
+
+    def commit_info(self, shas, head=None):
+        shas = sorted(shas)
+        result = {}
+        for sha, obj in zip(shas, self.repo.cat_objects(shas)):
+            if obj is not None and obj[0] == "commit":
+                info = parse_commit(sha, obj[1])
+                info.is_head = sha == head
+                result[sha] = info
+        return result
+
+    def warn_if_incomplete(self):
+        """CI checkouts are often shallow: say the registry may be incomplete."""
+        if self.repo.shallow:
+            output.warn("this is a shallow clone: the registry may be incomplete. "
+                        "Fetch all tags and history: git fetch --tags --unshallow "
+                        "(GitHub Actions: fetch-depth: 0)")
