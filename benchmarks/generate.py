@@ -69,7 +69,7 @@ def parse_args(argv=None):
     p.add_argument("--artifacts", type=int, default=10)
     p.add_argument("--versions", type=int, default=5, help="versions per artifact")
     p.add_argument("--stages", default="3", help="a count, or comma-separated stage names")
-    p.add_argument("--assignments", type=float, default=2, help="assignments per version (mean)")
+    p.add_argument("--assignments", type=float, default=2, help="assignments per version (mean; at most one per stage)")
     p.add_argument("--unassign", type=float, default=0.1, help="fraction of assignments later unassigned")
     p.add_argument("--deregister", type=float, default=0.05, help="fraction of versions deregistered")
     p.add_argument("--deprecate", type=float, default=0.02, help="fraction of artifacts deprecated")
@@ -127,8 +127,13 @@ def version_names(rng, count):
     """Increasing SemVer names; now and then an `-rc.1` just before its release."""
     major, minor, patch, names = 0, 0, 0, []
     while len(names) < count:
-        r = rng.random()
-        major, minor, patch = (major + 1, 0, 0) if r < 0.05 else (major, minor + 1, 0) if r < 0.3 else (major, minor, patch + 1)
+        r = rng.random()  # 5% major, 25% minor, 70% patch bumps
+        if r < 0.05:
+            major, minor, patch = major + 1, 0, 0
+        elif r < 0.3:
+            minor, patch = minor + 1, 0
+        else:
+            patch += 1
         if rng.random() < 0.05 and len(names) + 2 <= count:
             names.append(f"v{major}.{minor}.{patch}-rc.1")
         names.append(f"v{major}.{minor}.{patch}")
@@ -198,20 +203,25 @@ def extra_tags(rng, args, names, used):
     must not count: non-GTO ones and lightweight GTO-looking ones."""
     extras = []
     for n in range(args.unrelated):
-        extras.append(("unrelated", UNRELATED[n % len(UNRELATED)].format(n=n), rng.randrange(args.commits), f"Release {n}\n"))
+        name = UNRELATED[n % len(UNRELATED)].format(n=n)
+        extras.append(("unrelated", name, rng.randrange(args.commits), f"Release {n}\n"))
     for n in range(args.near_miss):
         a = names[n % len(names)].replace(":", "=") if names else "model"
-        extras.append(("near-miss", NEAR_MISS[n % len(NEAR_MISS)].format(a=a, n=n + 1), rng.randrange(args.commits), "Almost\n"))
+        name = NEAR_MISS[n % len(NEAR_MISS)].format(a=a, n=n + 1)
+        extras.append(("near-miss", name, rng.randrange(args.commits), "Almost\n"))
     for n in range(args.lightweight):
         a = names[n % len(names)] if names else "model"
         # No counter, or counter 0: lightweight tags count for §2.6, these never change N.
-        tag = format_tag(a, REGISTRATION, f"v999.{n}.0") if n % 2 else format_tag(a, ASSIGNMENT, stage=f"lw{n}", counter=0)
-        extras.append(("lightweight", tag, rng.randrange(args.commits), None))
-    for _, tag, _, message in extras:
-        gto = parse_tag(tag) is not None
-        assert gto == (message is None), f"{tag!r}: {'parses' if gto else 'does not parse'} as a GTO tag"
-        assert tag not in used, tag
-        used.add(tag)
+        if n % 2:
+            name = format_tag(a, REGISTRATION, f"v999.{n}.0")
+        else:
+            name = format_tag(a, ASSIGNMENT, stage=f"lw{n}", counter=0)
+        extras.append(("lightweight", name, rng.randrange(args.commits), None))
+    for _, name, _, message in extras:
+        gto = parse_tag(name) is not None
+        assert gto == (message is None), f"{name!r}: {'parses' if gto else 'does not parse'} as a GTO tag"
+        assert name not in used, name
+        used.add(name)
     return extras
 
 

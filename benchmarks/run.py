@@ -98,6 +98,9 @@ def registry(cache, size):
             os.rename(os.path.join(tmp, "repo"), path)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        for stale in os.listdir(cache):  # older builds of this size: other parameters or generator
+            if stale.startswith(f"{size}-") and stale != os.path.basename(path):
+                shutil.rmtree(os.path.join(cache, stale), ignore_errors=True)
     with open(os.path.join(path, ".git", "gto-bench.json")) as f:
         return path, json.load(f)
 
