@@ -4,6 +4,7 @@ commit metadata. The glue between git.py and the pure modules."""
 
 from . import config as config_mod
 from . import output, registry as reg, tags
+from .errors import GTOError
 from .git import Repo
 
 
@@ -43,6 +44,7 @@ class Workspace:
         self.config = config_mod.load(self.repo.root)
         output.settings["emojis"] = self.config.emojis
         self.records = None
+        self.remote_url = None  # set when -r names a remote URL: writes push there
 
     def read_tags(self, artifact=None, with_message=True):
         patterns = tags.ref_patterns(artifact) if artifact is not None else None
@@ -76,6 +78,13 @@ class Workspace:
             infos = self.commit_info({v.commit for a in wanted for v in a.versions}, head)
             reg.add_commit_events(registry, infos, {a.name for a in wanted})
         return registry
+
+    def resolve(self, ref):
+        """The commit `ref` names, or a clear error."""
+        commit = self.repo.resolve_commit(ref)
+        if commit is None:
+            raise GTOError(f"Ref '{ref}' was not found in the repository history (or is not a commit)")
+        return commit
 
     def head(self):
         return self.repo.resolve_commit("HEAD")
