@@ -393,8 +393,9 @@ def active_stages(art, registered_only=False):
 
 
 def version_stages(version, holders):
-    """The stages a version holds after filtering, in its own stage order."""
-    return [stage for stage in version.stages if version in holders.get(stage, ())]
+    """The stages a version holds after filtering, in the order of the stage
+    map (GTO: the stage whose winning assignment is newest comes first)."""
+    return [stage for stage, versions in holders.items() if version in versions]
 
 
 def history(registry, artifact=None, ascending=False):
