@@ -352,17 +352,22 @@ def record_text(*fields):
     return "\0".join(fields) + "\0\n"
 
 
+def full_record(name, objtype, oid, peeled, peeled_type, tagger, email, date, message):
+    """A record in read_tags' "full" field order."""
+    return record_text(name, objtype, oid, peeled, peeled_type, date, tagger, email, message)
+
+
 def test_parse_tag_records():
     out = (
-        record_text("rf@v1.0.0", "tag", "t1", C1, "commit", "GTO Tester", "<t@example.com>",
+        full_record("rf@v1.0.0", "tag", "t1", C1, "commit", "GTO Tester", "<t@example.com>",
                     "1700000000 +0200", "Registering artifact rf version v1.0.0\n")
-        + record_text("rf#prod#1", "commit", C2, "", "", "", "", "", "")
-        + record_text("tree-tag@v1.0.0", "tag", "t3", "e" * 40, "tree", "X", "<x@y>", "1700000001 -0130",
+        + full_record("rf#prod#1", "commit", C2, "", "", "", "", "", "")
+        + full_record("tree-tag@v1.0.0", "tag", "t3", "e" * 40, "tree", "X", "<x@y>", "1700000001 -0130",
                       "line one\nline two\n\n")
-        + record_text("tag-of-tag@v1.0.0", "tag", "t4", "t1", "tag", "X", "<x@y>", "1700000002 +0000", "m")
-        + record_text("odd@v1.0.0", "tag", "t5", C3, "commit", "", "", "", "")
+        + full_record("tag-of-tag@v1.0.0", "tag", "t4", "t1", "tag", "X", "<x@y>", "1700000002 +0000", "m")
+        + full_record("odd@v1.0.0", "tag", "t5", C3, "commit", "", "", "", "")
     )
-    recs = parse_tag_records(out, with_message=True)
+    recs = parse_tag_records(out, "full")
     assert [r.name for r in recs] == ["rf@v1.0.0", "rf#prod#1", "tree-tag@v1.0.0", "tag-of-tag@v1.0.0", "odd@v1.0.0"]
     a, b, c, d, e = recs
     assert (a.annotated, a.oid, a.commit, a.tagger, a.email, a.timestamp, a.tz, a.message) == \
@@ -373,11 +378,11 @@ def test_parse_tag_records():
     assert (e.timestamp, e.tz, e.email) == (0, "+0000", "")
 
 
-def test_parse_tag_records_without_messages():
-    out = record_text("rf@v1.0.0", "tag", "t1", C1, "commit", "N", "<e>", "5 +0000")
-    (r,) = parse_tag_records(out, with_message=False)
-    assert (r.name, r.commit, r.timestamp, r.message) == ("rf@v1.0.0", C1, 5, "")
-    assert parse_tag_records("", with_message=True) == []
+def test_parse_tag_records_state_fields_only():
+    out = record_text("rf@v1.0.0", "tag", "t1", C1, "commit", "5 +0000")
+    (r,) = parse_tag_records(out, "state")
+    assert (r.name, r.commit, r.timestamp, r.message, r.tagger) == ("rf@v1.0.0", C1, 5, "", "")
+    assert parse_tag_records("", "full") == []
 
 
 @pytest.mark.parametrize("raw,expected", [
