@@ -302,7 +302,8 @@ def test_registered_only_hides_unnamed_stage_holders(repo):
     c2 = repo.commit("two")
     repo.tag("sr#dev#1", c1)
     repo.tag("sr#dev#2", c2)  # skip-registration: an unnamed version holds dev
-    assert plain(repo.gto("show", "--plain"))[1] == ["sr", "v1.0.0", c2]  # full name in the registry
+    assert plain(repo.gto("show", "--plain"))[1] == ["sr", "v1.0.0", c2[:7]]  # unnamed: 7 chars in tables
+    assert json.loads(repo.gto("show", "--json").out)["sr"]["stage"] == {"dev": c2}  # JSON: never shortened
     assert plain(repo.gto("show", "--plain", "--ro"))[1] == ["sr", "v1.0.0", "v1.0.0"]
     assert stage_cells(repo.gto("show", "sr", "--plain")) == {"v1.0.0": "", c2[:7]: "dev"}
     assert stage_cells(repo.gto("show", "sr", "--plain", "--ro")) == {"v1.0.0": "dev", c2[:7]: ""}
@@ -545,3 +546,19 @@ def test_check_ref_ignores_created_tag(showcase):
     showcase.tag("rf@created")
     assert showcase.gto("check-ref", "rf@created").out == ""
     assert showcase.gto("show", "--name").out == "*features\nnn\nrf\n"  # and nothing crashes
+
+
+def test_messages_with_or_without_trailing_newline_read_the_same(repo):
+    """0.2.x tag messages end with a newline, 1.x ones do not (reference §2.8)."""
+    repo.commit("one")
+    repo.git("tag", "-a", "--cleanup=verbatim", "-m", "Registering artifact a version v1.0.0\n", "a@v1.0.0",
+             when=repo.tick())
+    repo.git("tag", "-a", "--cleanup=verbatim", "-m", "Registering artifact b version v1.0.0", "b@v1.0.0",
+             when=repo.tick())
+    data = {e["artifact"]: e["message"] for e in json.loads(repo.gto("history", "--json").out)}
+    assert data == {"a": "Registering artifact a version v1.0.0", "b": "Registering artifact b version v1.0.0"}
+    assert json.loads(repo.gto("check-ref", "a@v1.0.0", "--json").out)["message"] == data["a"]
+
+
+def test_history_accepts_gto_02_branch_flags(showcase):
+    assert showcase.gto("history", "-a", "--plain").out == showcase.gto("history", "-A", "--plain").out

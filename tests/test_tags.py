@@ -205,3 +205,13 @@ def test_non_string_names_are_invalid():
 ])
 def test_parse_shortcut(value, expected):
     assert T.parse_shortcut(value) == expected
+
+
+def test_name_length_cap():
+    # git stores refs as files: names are capped well under NAME_MAX
+    assert T.check_artifact("a" * T.MAX_LENGTH)
+    assert T.check_name("a" * T.MAX_LENGTH)
+    with pytest.raises(GTOError, match="at most 200"):
+        T.check_artifact("a" * (T.MAX_LENGTH + 1))
+    with pytest.raises(GTOError, match="at most 200"):
+        T.check_name("a" * (T.MAX_LENGTH + 1))
