@@ -172,16 +172,62 @@ def dump(index):
     return yaml.safe_dump(data, default_flow_style=False, sort_keys=True, allow_unicode=True)
 
 
-def save_worktree(root, index):
-    """Atomic: write a temporary file beside the target, then rename."""
-    path = index_path(root)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(dump(index))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+class LockedIndex:
+    """Read-modify-write of the work-tree artifacts.yaml under git's lockfile
+    discipline: `artifacts.yaml.lock` is created exclusively, the new content
+    is written into it and renamed over the file, so concurrent writers wait
+    for each other and no update is lost. Usage:
+
+        with LockedIndex(root) as index:   # index: {name: annotation}
+            index[name] = ...              # saved on a clean exit
+    """
+
+    WAIT_SECONDS = 10
+
+    def __init__(self, root):
+        self.path = index_path(root)
+        self.lock = self.path + ".lock"
+        self.fd = None
+
+    def __enter__(self):
+        import random
+        import time
+
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        while True:
+            try:
+                self.fd = os.open(self.lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                if time.monotonic() > deadline:
+                    raise GTOError(f"Unable to create '{self.lock}': another git gto is updating "
+                                   f"{INDEX_FILE}. If none is running, remove the lock file.")
+                time.sleep(random.uniform(0.005, 0.03))
+        try:
+            self.index = load_worktree(os.path.dirname(self.path))
+        except BaseException:
+            self._release()
+            raise
+        return self.index
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self._release()
+            return False
+        try:
+            os.write(self.fd, dump(self.index).encode("utf-8"))
+            os.fsync(self.fd)
+            os.close(self.fd)
+            self.fd = None
+            os.replace(self.lock, self.path)  # the lock is gone with the rename
+        except BaseException:
+            self._release()
+            raise
+        return False
+
+    def _release(self):
+        """Give up the lock we hold (never one another writer took since)."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+            os.unlink(self.lock)

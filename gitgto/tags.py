@@ -17,18 +17,20 @@ SEMVER = (
     r"(?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?"
 )
 
-NAME_RE = re.compile(rf"^{NAME}$")
-FULLNAME_RE = re.compile(rf"^(?:{DIRNAME}:)?{NAME}$")
-VERSION_RE = re.compile(rf"^v{SEMVER}$")
+NAME_RE = re.compile(rf"^{NAME}\Z", re.ASCII)
+FULLNAME_RE = re.compile(rf"^(?:{DIRNAME}:)?{NAME}\Z", re.ASCII)
+VERSION_RE = re.compile(rf"^v{SEMVER}\Z", re.ASCII)
 TAG_RE = re.compile(
     rf"^(?P<artifact>(?:{DIRNAME}=)?{NAME})"
     rf"(?:(?:#(?P<stage>{NAME})|@(?P<version>v{SEMVER}))(?P<cancel>!?)"
     rf"|@(?P<special>deprecated|created))"
-    rf"(?:#(?P<counter>[0-9]+))?$"
+    rf"(?:#(?P<counter>[0-9]+))?\Z",
+    re.ASCII,
 )
 SHORTCUT_RE = re.compile(
     rf"^(?P<artifact>(?:{DIRNAME}:)?{NAME})"
-    rf"(?:#(?P<stage>{NAME})|@(?P<version>latest|greatest|v{SEMVER}))$"
+    rf"(?:#(?P<stage>{NAME})|@(?P<version>latest|greatest|v{SEMVER}))\Z",
+    re.ASCII,
 )
 
 # Event kinds, as GTO names them in history and check-ref.
@@ -42,12 +44,12 @@ COMMIT = "commit"
 
 INVALID_NAME = (
     "Invalid value '{}'. Only letters, numbers, '_', '-', '/' are allowed. "
-    "Value must start and end with a letter or a number."
+    "Value must start and end with a letter or a number, and be at most 200 characters long."
 )
 INVALID_FULLNAME = (
     "Invalid artifact name '{}'. Only letters, numbers, '_', '-', '/' are allowed, "
     "optionally after 'DIR:' (DIR made of letters, numbers, '_', '-', '.', '/'). "
-    "The name must start and end with a letter or a number."
+    "The name must start and end with a letter or a number, and be at most 200 characters long."
 )
 
 
@@ -127,16 +129,21 @@ def _ref_format_ok(name):
     return not any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
 
 
+MAX_LENGTH = 200  # git stores refs as files: keep tag names well under NAME_MAX
+
+
 def check_name(value):
     """A stage, type or label (GTO's `name` rule)."""
-    if not isinstance(value, str) or not NAME_RE.match(value) or not _ref_format_ok(value):
+    if not isinstance(value, str) or len(value) > MAX_LENGTH or not NAME_RE.match(value) \
+            or not _ref_format_ok(value):
         raise GTOError(INVALID_NAME.format(_shown(value)))
     return value
 
 
 def check_artifact(value):
     """An artifact name (`fullname`) whose tags git will accept."""
-    if not isinstance(value, str) or not FULLNAME_RE.match(value) or not _ref_format_ok(artifact_in_tag(value)):
+    if not isinstance(value, str) or len(value) > MAX_LENGTH or not FULLNAME_RE.match(value) \
+            or not _ref_format_ok(artifact_in_tag(value)):
         raise GTOError(INVALID_FULLNAME.format(_shown(value)))
     return value
 

@@ -1,0 +1,102 @@
+"""Act on a plan: create or delete the tags, print what happened, push.
+
+A race lost to another writer (the tag appeared, or a tag to delete moved)
+re-reads the tags and re-plans, a bounded number of times; nothing is ever
+overwritten."""
+
+import random
+import time
+
+from . import output, tags as T
+from .errors import GTOError
+
+ATTEMPTS = 10
+
+CREATED = {
+    T.REGISTRATION: "Created git tag '{tag}' that registers version",
+    T.DEREGISTRATION: "Created git tag '{tag}' that deregisters version",
+    T.ASSIGNMENT: "Created git tag '{tag}' that assigns stage to version '{version}'",
+    T.UNASSIGNMENT: "Created git tag '{tag}' that unassigns stage from version '{version}'",
+    T.DEPRECATION: "Created git tag '{tag}' that deprecates artifact",
+}
+
+
+class LostRace(Exception):
+    pass
+
+
+def describe(action, dry_run=False):
+    if action.delete:
+        text = f"Deleted git tag '{action.tag}'"
+    else:
+        text = CREATED[action.kind].format(tag=action.tag, version=action.version)
+    return ("Would have " + text[0].lower() + text[1:]) if dry_run else text
+
+
+def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin"):
+    """make_plan(registry, records) -> [Action]; re-run after a lost race."""
+    done = []
+    for attempt in range(ATTEMPTS):
+        registry = ws.registry(artifact)
+        actions = make_plan(registry, ws.records)
+        if dry_run:
+            for action in actions:
+                output.echo(describe(action, dry_run=True))
+            return actions
+        try:
+            _act(ws.repo, actions, done, announce=not push and not ws.remote_url)
+            break
+        except LostRace:
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    else:
+        raise GTOError("Other writers kept changing this artifact's tags; nothing more was done. Try again.")
+    if push or ws.remote_url:
+        push_actions(ws, done, ws.remote_url or remote)
+    return done
+
+
+def _act(repo, actions, done, announce):
+    deletions = [a for a in actions if a.delete]
+    if deletions:
+        from .errors import GitError
+
+        try:
+            repo.delete_tags([(a.tag, a.oid) for a in deletions])
+        except GitError:
+            raise LostRace()
+        for action in deletions:
+            done.append(action)
+            output.echo(describe(action))
+            if announce:
+                output.push_hint(action.tag, delete=True)
+    for action in actions:
+        if action.delete:
+            continue
+        if not repo.create_tag(action.tag, action.commit, action.message):
+            raise LostRace()
+        done.append(action)
+        output.echo(describe(action))
+        if announce:
+            output.push_hint(action.tag)
+
+
+def push_actions(ws, actions, remote):
+    """Push exactly the created and deleted tags, in one `git push`."""
+    if not actions:
+        return
+    refspecs = [(":" if a.delete else "") + "refs/tags/" + a.tag for a in actions]
+    for action in actions:
+        verb = "git push --delete" if action.delete else "git push"
+        output.echo(f"Running `{verb} {remote} {action.tag}`")
+    ok, err = ws.repo.push(remote, refspecs)
+    if not ok:
+        local = "; ".join(("deleted locally: " if a.delete else "created locally: ") + a.tag for a in actions)
+        lines = err.strip().splitlines()
+        detail = next((x for x in lines if x.startswith(("fatal:", "error:"))), lines[-1] if lines else "no details")
+        raise GTOError(f"The command `git push {remote} ...` failed ({detail}). Make sure your local "
+                       f"repository is in sync with the remote. The tags stay as they are here ({local}).")
+    for action in actions:
+        if action.delete:
+            output.echo(f"Successfully deleted git tag {action.tag} on remote.")
+        else:
+            output.echo(f"Successfully pushed git tag {action.tag} on remote.")

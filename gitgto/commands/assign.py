@@ -1,0 +1,45 @@
+"""git gto assign NAME [REF] --stage STAGE (alias: promote)."""
+
+from .. import cli
+
+EXAMPLES = """\
+examples:
+  git gto assign churn --version v3.1.0 --stage prod    a registered version
+  git gto assign churn HEAD --stage dev                 registers HEAD first if needed
+  git gto assign churn HEAD --version v3.2.0 --stage dev
+  git gto assign churn --version v3.0.0 --stage prod --simple true   (tag churn#prod)
+
+`git gto promote` is the same command.
+"""
+
+
+def build_parser():
+    p = cli.new_parser("assign", "Assign a stage to a specific artifact version.", EXAMPLES)
+    p.add_argument("artifact", metavar="NAME", help="artifact name")
+    p.add_argument("ref", nargs="?", metavar="REF",
+                   help="Git reference of the version (default: HEAD, unless --version names a registered version)")
+    p.add_argument("--stage", required=True, metavar="STAGE", help="stage to assign")
+    p.add_argument("--version", metavar="VERSION",
+                   help="the registered version to assign; with REF, the name to register REF as")
+    p.add_argument("--sr", "--skip-registration", dest="skip_registration", action="store_true",
+                   help="don't register a version at the commit")
+    cli.write_options(p)
+    return p
+
+
+def run(args):
+    from .. import apply, plan, tags
+    from ..workspace import Workspace
+
+    tags.check_artifact(args.artifact)
+    ws = Workspace(args.repo)
+    ws.config.check_stage(args.stage)
+    ref = "HEAD" if args.ref is None and args.version is None else args.ref
+    commit = ws.resolve(ref) if ref is not None else None
+
+    def make(registry, records):
+        req = plan.Request(registry, records, args.artifact, args.message, args.simple, args.force)
+        return plan.plan_assign(req, args.stage, commit, args.version, args.skip_registration)
+
+    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote)
+    return 0

@@ -1,0 +1,49 @@
+"""git gto register NAME [REF]: tag a commit as a new version of an artifact."""
+
+from .. import cli
+from ..errors import GTOError
+
+EXAMPLES = """\
+examples:
+  git gto register churn                     next patch version at HEAD (v0.0.1 first)
+  git gto register churn HEAD --version v3.1.0
+  git gto register churn --bump-minor
+  git gto register churn v3.1.0-rc.1-commit --version v3.1.0 --force   (a 2nd version on one commit)
+"""
+
+
+def build_parser():
+    p = cli.new_parser("register", "Create an artifact version to signify an important, published or "
+                                   "released iteration.", EXAMPLES)
+    p.add_argument("artifact", metavar="NAME", help="artifact name (`dir:name` for a monorepo path)")
+    p.add_argument("ref", nargs="?", default="HEAD", metavar="REF", help="Git reference to register (default: HEAD)")
+    p.add_argument("--version", "--ver", metavar="VERSION", help="version name in SemVer format, e.g. v1.0.0")
+    p.add_argument("--bump-major", action="store_true", help="bump the major version")
+    p.add_argument("--bump-minor", action="store_true", help="bump the minor version")
+    p.add_argument("--bump-patch", action="store_true", help="bump the patch version (the default)")
+    cli.write_options(p)
+    return p
+
+
+def bump_part(args):
+    chosen = [part for part in ("major", "minor", "patch") if getattr(args, "bump_" + part)]
+    if len(chosen) + (args.version is not None) > 1:
+        raise GTOError("Need to specify either version or single bump argument")
+    return chosen[0] if chosen else None
+
+
+def run(args):
+    from .. import apply, plan, tags
+    from ..workspace import Workspace
+
+    tags.check_artifact(args.artifact)
+    part = bump_part(args)
+    ws = Workspace(args.repo)
+    commit = ws.resolve(args.ref)
+
+    def make(registry, records):
+        req = plan.Request(registry, records, args.artifact, args.message, args.simple, args.force)
+        return plan.plan_register(req, commit, args.version, part)
+
+    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote)
+    return 0
