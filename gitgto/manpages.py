@@ -40,7 +40,21 @@ An error (printed on standard error as one line).
 A usage error: an unknown option, a missing argument or conflicting output flags.
 """.strip("\n")
 
-# Used when a command's parser has no "examples:" epilog.
+EXIT_STATUSES = {
+    "status": r"""
+.TP
+.B 0
+The local and the remote GTO tags are in sync.
+.TP
+.B 1
+They differ, or an error (printed on standard error as one line).
+.TP
+.B 2
+A usage error: an unknown option or a missing argument.
+""".strip("\n"),
+}
+
+# Used when a command's parser has no "examples:" epilog naming the command.
 EXAMPLES = {
     "register": [
         "git gto register churn                   register the next version of churn at HEAD",
@@ -57,8 +71,14 @@ EXAMPLES = {
         "git gto deprecate churn v1.0.0           deregister a version",
         "git gto deprecate churn v1.0.0 prod      unassign a stage",
     ],
-    "unassign": ["git gto unassign churn v1.0.0 prod"],
-    "deregister": ["git gto deregister churn v1.0.0"],
+    "unassign": [
+        "git gto unassign churn v1.0.0 prod           unassign prod from v1.0.0 (tag churn#prod!#N)",
+        "git gto unassign churn v1.0.0 prod --dry-run print the tag, create nothing",
+    ],
+    "deregister": [
+        "git gto deregister churn v1.0.0              deregister v1.0.0 (tag churn@v1.0.0!)",
+        "git gto deregister churn v1.0.0 --dry-run    print the tag, create nothing",
+    ],
     "annotate": ["git gto annotate churn --type model --path models/churn.pkl"],
     "remove": ["git gto remove churn"],
     "status": ["git gto status", "git gto status --remote upstream"],
@@ -153,16 +173,15 @@ def _literal_block(lines):
     return "\n".join([".RS 4", ".nf"] + [_line(x) for x in lines] + [".fi", ".RE"])
 
 
-def _epilog_examples(epilog):
-    """Lines of an argparse epilog that starts with "examples:"."""
+def _split_epilog(epilog):
+    """(text before "examples:", [example lines]) of an argparse epilog."""
     if not epilog:
-        return None
+        return "", []
     lines = epilog.strip("\n").splitlines()
-    if not lines or lines[0].strip().lower().rstrip(":") != "examples":
-        return None
-    body = [x for x in lines[1:]]
+    at = next((i for i, x in enumerate(lines) if x.strip().lower() == "examples:"), len(lines))
+    body = lines[at + 1:]
     indent = min((len(x) - len(x.lstrip()) for x in body if x.strip()), default=0)
-    return [x[indent:].rstrip() for x in body]
+    return "\n".join(lines[:at]).strip(), [x[indent:].rstrip() for x in body]
 
 
 def _synopsis(parser, prog):
@@ -221,19 +240,25 @@ def command_page(command):
                          f"but its module cannot be imported: {exc}")
     parser = module.build_parser()
     summary = COMMANDS[command][0]
-    examples = _epilog_examples(parser.epilog) or EXAMPLES.get(command)
-    if examples is None:
+    notes, examples = _split_epilog(parser.epilog)
+    # A parser shared with another command (unassign, deregister) has that one's examples.
+    names = [command] + [a for a, target in ALIASES.items() if target == command]
+    if not any(f"git gto {n}" in x for x in examples for n in names):
+        examples = EXAMPLES.get(command)
+    if not examples:
         raise SystemExit(f"gitgto.manpages: no examples for '{command}': give its parser an "
                          f"'examples:' epilog or add it to EXAMPLES")
     description = _m(parser.description or summary)
+    if notes:
+        description += "\n.PP\n" + _m(notes)
     aliases = sorted(a for a, target in ALIASES.items() if target == command)
     for alias in aliases:
-        description += "\n.PP\n" + _m(f"git gto {alias}") + " is an alias: " + \
-            r"\fB{}\fR does the same.".format(_m(f"git gto {alias}"))
+        description += "\n.PP\n" + r"\fB{}\fR is an alias of \fB{}\fR.".format(
+            _m(f"git gto {alias}"), _m(f"git gto {command}"))
     sections = [
         ("synopsis", _synopsis(parser, f"git gto {command}")),
         ("examples", _literal_block(examples)),
-        ("exit status", EXIT_STATUS),
+        ("exit status", EXIT_STATUSES.get(command, EXIT_STATUS)),
         ("see also", _see_also(command)),
     ]
     return _page(parser, f"git-gto-{command}", summary, description, sections)
