@@ -166,7 +166,7 @@ class Repo:
 
     def cat_objects(self, specs):
         """Read many objects in one `git cat-file --batch`: a list of
-        (type, bytes) or None (missing) in the order of `specs`."""
+        (type, bytes, object id) or None (missing) in the order of `specs`."""
         if not specs:
             return []
         for spec in specs:
@@ -182,7 +182,7 @@ class Repo:
                 result.append(None)
                 continue
             size = int(header[2])
-            result.append((header[1].decode(), data[pos : pos + size]))
+            result.append((header[1].decode(), data[pos : pos + size], header[0].decode()))
             pos += size + 1
         return result
 

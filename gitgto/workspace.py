@@ -102,6 +102,9 @@ class Workspace:
         records = self.read_tags(artifact, fields)
         self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
+        if artifact is not None and annotations == "head" and commits == "all":
+            self._read_one_artifact(registry, artifact)
+            return registry
         head = None
         if annotations:
             from . import annotations as ann
@@ -119,6 +122,27 @@ class Workspace:
             infos = self.commit_info({v.commit for a in wanted for v in a.versions}, head)
             reg.add_commit_events(registry, infos, {a.name for a in wanted})
         return registry
+
+    def _read_one_artifact(self, registry, artifact):
+        """HEAD, the artifact's annotation at HEAD and its versions' commits,
+        in one cat-file --batch (the one dvc.yaml that can declare it is known
+        from the name: no tree listing)."""
+        from . import annotations as ann
+
+        art = registry.artifact(artifact)
+        commits = sorted({v.commit for v in art.versions}) if art else []
+        dvc = [ann.dvc_path_of(artifact)]
+        objects = self.repo.cat_objects(["HEAD"] + ann.specs("HEAD", dvc) + commits)
+        head = objects[0][2] if objects[0] is not None else None
+        if head is not None:
+            found = ann.parse_objects("HEAD", dvc, objects[1:3])
+            reg.add_annotations(registry, {k: v for k, v in found.items() if k == artifact}, head)
+        infos = {}
+        for obj in objects[3:] + objects[:1]:
+            if obj is not None and obj[0] == "commit":
+                infos[obj[2]] = parse_commit(obj[2], obj[1])
+                infos[obj[2]].is_head = obj[2] == head
+        reg.add_commit_events(registry, infos, {artifact})
 
     def resolve(self, ref):
         """The commit `ref` names, or a clear error."""
