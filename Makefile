@@ -46,6 +46,8 @@ bench: venv
 	$(PY) benchmarks/run.py
 
 # setuptools reads setup.cfg alone: build a wheel without a setup.py.
+# (pip itself refuses a directory with neither setup.py nor pyproject.toml,
+# so `pip install .` cannot work; `pip install dist/git_gto-*.whl` does.)
 wheel: venv
 	rm -rf build
 	$(PY) -c 'import setuptools; setuptools.setup()' -q bdist_wheel -d dist
@@ -120,4 +122,4 @@ uninstall:
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache
-	find . -name __pycache__ -prune -exec rm -rf {} +
+	find . -path ./$(VENV) -prune -o -name __pycache__ -prune -exec rm -rf {} +
