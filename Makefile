@@ -45,9 +45,7 @@ man: venv
 bench: venv
 	$(PY) benchmarks/run.py
 
-# setuptools reads setup.cfg alone: build a wheel without a setup.py.
-# (pip itself refuses a directory with neither setup.py nor pyproject.toml,
-# so `pip install .` cannot work; `pip install dist/git_gto-*.whl` does.)
+# A wheel for pip (`pip install .` works too: pyproject.toml names setuptools).
 wheel: venv
 	rm -rf build
 	$(PY) -c 'import setuptools; setuptools.setup()' -q bdist_wheel -d dist
