@@ -51,7 +51,7 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
     else:
         raise GTOError("Other writers kept changing this artifact's tags; nothing more was done. Try again.")
     if push or ws.remote_url:
-        push_actions(ws, done, remote)
+        push_actions(ws, done, ws.remote_url or remote)
     return done
 
 
@@ -91,7 +91,8 @@ def push_actions(ws, actions, remote):
     ok, err = ws.repo.push(remote, refspecs)
     if not ok:
         local = "; ".join(("deleted locally: " if a.delete else "created locally: ") + a.tag for a in actions)
-        detail = err.strip().splitlines()[-1] if err.strip() else "no details"
+        lines = err.strip().splitlines()
+        detail = next((x for x in lines if x.startswith(("fatal:", "error:"))), lines[-1] if lines else "no details")
         raise GTOError(f"The command `git push {remote} ...` failed ({detail}). Make sure your local "
                        f"repository is in sync with the remote. The tags stay as they are here ({local}).")
     for action in actions:

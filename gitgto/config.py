@@ -46,12 +46,16 @@ def emojis_from_env(environ=os.environ):
     return True if value is None else _BOOLS.get(value.strip().lower(), True)
 
 
-def load(root, environ=os.environ):
-    """Read `<root>/.gto` (root None: a bare repository, no file) and the
-    environment. Errors name the file (or variable) and the key."""
+def load(root, environ=os.environ, text=None):
+    """Read `<root>/.gto` (root None: a bare repository, no file; or the
+    file's committed `text`, for remote repositories) and the environment.
+    Errors name the file (or variable) and the key."""
     values = {}
     path = os.path.join(root, CONFIG_FILE) if root else None
-    if path and os.path.isfile(path):
+    if text is not None:
+        path = "HEAD:" + CONFIG_FILE
+        values = _parse(text, path)
+    elif path and os.path.isfile(path):
         values = _read_file(path)
     where = {key: f"config file '{path}'" for key in values}
     for key in ("types", "stages", "emojis", "log_level"):
@@ -68,13 +72,26 @@ def load(root, environ=os.environ):
     )
 
 
+MAX_BYTES = 1024 * 1024
+
+
 def _read_file(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise GTOError(f"Wrong config file '{path}': larger than 1 MiB")
+        return _parse(data.decode("utf-8"), path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GTOError(f"Wrong config file '{path}': {_one_line(exc)}")
+
+
+def _parse(text, path):
     import yaml
 
     try:
-        with open(path, encoding="utf-8") as f:
-            data = yaml.safe_load(f)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         raise GTOError(f"Wrong config file '{path}': {_one_line(exc)}")
     if data is None:
         return {}

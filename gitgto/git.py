@@ -77,6 +77,38 @@ def parse_tag_records(output, with_message):
     return records
 
 
+# -r URL: only these transports, never `ext::` or other helpers, and never a prompt.
+ALLOWED_PROTOCOLS = "file:git:ssh:http:https"
+
+
+def remote_env():
+    return dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_ALLOW_PROTOCOL=ALLOWED_PROTOCOLS,
+                GIT_SSH_COMMAND=os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes"))
+
+
+def fetch_registry(url, directory):
+    """A bare repository in `directory` with the tags of `url`, the commits
+    they point at (depth 1) and the remote's HEAD commit (for .gto and the
+    annotations). Returns the Repo."""
+    import sh
+
+    try:
+        sh.Command("git")("init", "--quiet", "--bare", directory, _tty_out=False)
+    except sh.ErrorReturnCode as exc:
+        raise GitError(exc.stderr.decode("utf-8", "replace").strip())
+    repo = Repo(directory)
+    fetch = ("fetch", "--quiet", "--depth=1", "--no-tags", "--end-of-options", url, "+refs/tags/*:refs/tags/*")
+    res = repo._run(*fetch, "+HEAD:refs/heads/remote-head", ok=range(256), env=remote_env())
+    if res.exit_code != 0:  # an empty remote has no HEAD: tags alone, then
+        res = repo._run(*fetch, ok=range(256), env=remote_env())
+    if res.exit_code != 0:
+        detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GTOError(f"Cannot read the remote repository '{url}': {detail[-1] if detail else 'git fetch failed'}")
+    repo._run("symbolic-ref", "HEAD", "refs/heads/remote-head")
+    repo.shallow = False  # shallow on purpose: every tag is here
+    return repo
+
+
 class Repo:
     """A repository, addressed like `git -C PATH`; git's environment
     (GIT_DIR, GIT_WORK_TREE, ...) is honoured as git honours it."""
@@ -175,7 +207,7 @@ class Repo:
         triggering annotated tag as a lightweight one)."""
         ref = "refs/tags/" + name
         self._run("fetch", "--quiet", "--force", "--no-tags", "--end-of-options", remote, f"{ref}:{ref}",
-                  env=dict(os.environ, GIT_TERMINAL_PROMPT="0"))
+                  env=remote_env())
 
     # -- writing -------------------------------------------------------------
 
@@ -201,5 +233,23 @@ class Repo:
     def push(self, remote, refspecs):
         """Push refspecs to `remote`; returns (ok, stderr text)."""
         res = self._run("push", "--porcelain", "--end-of-options", remote, *refspecs, ok=range(256),
-                        env=dict(os.environ, GIT_TERMINAL_PROMPT="0"))
+                        env=remote_env())
         return res.exit_code == 0, res.stderr.decode("utf-8", "replace")
+
+    def remote_tags(self, remote):
+        """{tag name: tag object id} on `remote` (`git ls-remote --tags`)."""
+        res = self._run("ls-remote", "--tags", "--end-of-options", remote, ok=range(256), env=remote_env())
+        if res.exit_code != 0:
+            detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GTOError(f"Cannot list the tags of '{remote}': {detail[-1] if detail else 'git ls-remote failed'}")
+        result = {}
+        for line in res.stdout.decode("utf-8", "surrogateescape").splitlines():
+            oid, _, ref = line.partition("\t")
+            if ref.startswith("refs/tags/") and not ref.endswith("^{}"):
+                result[ref[len("refs/tags/"):]] = oid
+        return result
+
+    def remotes(self):
+        """Configured remote names (only asked on the rare paths that need it)."""
+        res = self._run("remote", ok=range(256))
+        return res.stdout.decode("utf-8", "surrogateescape").split() if res.exit_code == 0 else []

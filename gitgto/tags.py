@@ -42,12 +42,12 @@ COMMIT = "commit"
 
 INVALID_NAME = (
     "Invalid value '{}'. Only letters, numbers, '_', '-', '/' are allowed. "
-    "Value must start and end with a letter or a number."
+    "Value must start and end with a letter or a number, and be at most 200 characters long."
 )
 INVALID_FULLNAME = (
     "Invalid artifact name '{}'. Only letters, numbers, '_', '-', '/' are allowed, "
     "optionally after 'DIR:' (DIR made of letters, numbers, '_', '-', '.', '/'). "
-    "The name must start and end with a letter or a number."
+    "The name must start and end with a letter or a number, and be at most 200 characters long."
 )
 
 
@@ -127,16 +127,21 @@ def _ref_format_ok(name):
     return not any(part.startswith(".") or part.endswith(".lock") for part in name.split("/"))
 
 
+MAX_LENGTH = 200  # git stores refs as files: keep tag names well under NAME_MAX
+
+
 def check_name(value):
     """A stage, type or label (GTO's `name` rule)."""
-    if not isinstance(value, str) or not NAME_RE.match(value) or not _ref_format_ok(value):
+    if not isinstance(value, str) or len(value) > MAX_LENGTH or not NAME_RE.match(value) \
+            or not _ref_format_ok(value):
         raise GTOError(INVALID_NAME.format(_shown(value)))
     return value
 
 
 def check_artifact(value):
     """An artifact name (`fullname`) whose tags git will accept."""
-    if not isinstance(value, str) or not FULLNAME_RE.match(value) or not _ref_format_ok(artifact_in_tag(value)):
+    if not isinstance(value, str) or len(value) > MAX_LENGTH or not FULLNAME_RE.match(value) \
+            or not _ref_format_ok(artifact_in_tag(value)):
         raise GTOError(INVALID_FULLNAME.format(_shown(value)))
     return value
 

@@ -2,6 +2,9 @@
 tags (one for-each-ref, per-artifact patterns when possible), annotations and
 commit metadata. The glue between git.py and the pure modules."""
 
+import os
+import re
+
 from . import config as config_mod
 from . import output, registry as reg, tags
 from .errors import GTOError
@@ -38,13 +41,50 @@ def parse_commit(sha, data):
     return CommitInfo(sha, ts, tz, author, email, message)
 
 
+def is_url(value):
+    """`-r` names a remote when it is not an existing path and looks like a
+    URL (`scheme://…`) or an scp-like address (`host:path`)."""
+    if os.path.exists(value):
+        return False
+    return "://" in value or re.match(r"^[\w.@-]+:", value) is not None
+
+
 class Workspace:
     def __init__(self, repo_arg="."):
-        self.repo = Repo(repo_arg)
-        self.config = config_mod.load(self.repo.root)
+        if repo_arg.startswith("-"):
+            raise GTOError(f"Invalid repository '{repo_arg}': a path or URL must not start with '-'")
+        self.remote_url = None  # set when -r names a remote URL: writes push there
+        if is_url(repo_arg):
+            self.remote_url = repo_arg
+            self.repo = self._fetch(repo_arg)
+            self.config = config_mod.load(None, text=self._committed(config_mod.CONFIG_FILE))
+        else:
+            if repo_arg != "." and not os.path.isdir(repo_arg):
+                raise GTOError(f"No such repository: '{repo_arg}' is neither a directory nor a URL")
+            self.repo = Repo(repo_arg)
+            self.config = config_mod.load(self.repo.root)
         output.settings["emojis"] = self.config.emojis
         self.records = None
-        self.remote_url = None  # set when -r names a remote URL: writes push there
+        self._warned = False
+
+    @staticmethod
+    def _fetch(url):
+        import atexit
+        import shutil
+        import tempfile
+
+        from .git import fetch_registry
+
+        directory = tempfile.mkdtemp(prefix="git-gto-remote-")
+        atexit.register(shutil.rmtree, directory, True)
+        return fetch_registry(url, directory)
+
+    def _committed(self, path):
+        """A file at HEAD as text, or None."""
+        found = self.repo.cat_objects(["HEAD:" + path])
+        if not found or found[0] is None or found[0][0] != "blob":
+            return None
+        return found[0][1].decode("utf-8", "replace")
 
     def read_tags(self, artifact=None, with_message=True):
         patterns = tags.ref_patterns(artifact) if artifact is not None else None
@@ -60,6 +100,7 @@ class Workspace:
         commits: "all" = give every version its commit event; "deprecated" =
         only for deprecated artifacts (which a later commit revives)."""
         records = self.read_tags(artifact, with_message)
+        self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
         head = None
         if annotations:
@@ -99,9 +140,15 @@ class Workspace:
                 result[sha] = info
         return result
 
-    def warn_if_incomplete(self):
-        """CI checkouts are often shallow: say the registry may be incomplete."""
+    def warn_if_incomplete(self, whole=True):
+        """CI checkouts are often shallow or without tags: say once that the
+        registry may be incomplete, and how to fetch it."""
+        if self._warned or self.remote_url:
+            return
+        self._warned = True
         if self.repo.shallow:
-            output.warn("this is a shallow clone: the registry may be incomplete. "
-                        "Fetch all tags and history: git fetch --tags --unshallow "
-                        "(GitHub Actions: fetch-depth: 0)")
+            output.warn("this is a shallow clone: the registry may be incomplete. Fetch all tags and "
+                        "history: git fetch --tags --unshallow (GitHub Actions: fetch-depth: 0)")
+        elif whole and not any(tags.parse_tag(r.name) for r in self.records) and self.repo.remotes():
+            output.warn("no GTO tags here: if this is a clone without tags, the registry is incomplete. "
+                        "Fetch them: git fetch --tags (GitHub Actions: fetch-depth: 0)")

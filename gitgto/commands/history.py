@@ -37,7 +37,6 @@ def run(args):
     if args.artifact is not None:
         tags.check_artifact(args.artifact)
     ws = Workspace(args.repo)
-    ws.warn_if_incomplete()
     registry = ws.registry(args.artifact, with_message=args.json)
     events = reg.history(registry, args.artifact, args.ascending)
     if args.json:

@@ -48,7 +48,6 @@ def run(args):
 
     reg.check_limits(args.vs, args.av)
     ws = Workspace(args.repo)
-    ws.warn_if_incomplete()
     if args.artifact is None:
         return show_registry(ws, args)
     return show_artifact(ws, args)
@@ -84,9 +83,14 @@ def show_registry(ws, args):
             raise GTOError(f"Cannot apply --{flag}")
     else:
         header = ["name", "latest"] + ["#" + s for s in stages]
-        output.table(header, [[art.display_name, latest] + [cells[s] for s in stages]
+        output.table(header, [[art.display_name, latest] + [_short_cell(cells[s]) for s in stages]
                               for art, latest, cells in _by_name(rows)], plain=args.plain)
     return 0
+
+
+def _short_cell(cell):
+    """Unnamed versions (commit hexshas) shortened in tables; SemVer names stay whole."""
+    return cell and ", ".join(output.short_sha(v) for v in cell.split(", "))
 
 
 def _by_name(rows):
