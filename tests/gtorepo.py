@@ -77,6 +77,17 @@ class GtoRepo:
             self.path.mkdir(parents=True, exist_ok=True)
             self.git("init", "-q", "-b", "main", *(["--bare"] if bare else []))
 
+    def copy(self, tmp_path, name="repo"):
+        """A copy of this repository (and of its clock) under `tmp_path`:
+        build an expensive history once, use it in many tests."""
+        import shutil
+
+        other = GtoRepo(tmp_path, name, init=False)
+        shutil.copytree(str(self.path), str(other.path), symlinks=True)
+        other.now = self.now
+        other._set_date()
+        return other
+
     # -- time ------------------------------------------------------------------
 
     def _set_date(self):
