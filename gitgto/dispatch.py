@@ -34,6 +34,11 @@ def command_of(program):
 
 
 def main(argv):
+    import gc
+
+    # One short command: the registry's objects live until exit anyway, and the
+    # cyclic collector would only re-scan them (a third of `show` on 40k tags).
+    gc.disable()
     from .cli import main as run_command
 
     command = command_of(argv[0])

@@ -7,17 +7,13 @@ import os
 from .errors import GitError, GTOError, NotARepository
 
 # One record per tag; fields end with NUL, for-each-ref ends each record with "\n".
-_TAG_FIELDS = (
-    "%(refname:strip=2)",
-    "%(objecttype)",
-    "%(objectname)",
-    "%(*objectname)",
-    "%(*objecttype)",
-    "%(taggername)",
-    "%(taggeremail)",
-    "%(taggerdate:raw)",
-)
+# The "state" fields are all the registry needs; "full" adds who wrote the tag and why.
+_STATE_FIELDS = ("%(refname:strip=2)", "%(objecttype)", "%(objectname)", "%(*objectname)",
+                 "%(*objecttype)", "%(taggerdate:raw)")
+_TAG_FIELDS = _STATE_FIELDS + ("%(taggername)", "%(taggeremail)")
 _MESSAGE_FIELD = "%(contents)"
+# sh hands output over line by line unless told otherwise: take big chunks.
+_BUFSIZES = {"_out_bufsize": 1 << 16, "_err_bufsize": 1 << 16}
 
 
 class TagRecord:
@@ -53,27 +49,26 @@ def parse_raw_date(raw):
     return ts, tz
 
 
-def parse_tag_records(output, with_message):
-    """Parse the output of `for-each-ref --format=<fields>` (pure)."""
-    n = len(_TAG_FIELDS) + (1 if with_message else 0)
-    fields = output.split("\0")
+def parse_tag_records(output, fields="full"):
+    """Parse the output of `for-each-ref` with the fields of `read_tags` (pure)."""
+    n = {"state": len(_STATE_FIELDS), "full": len(_TAG_FIELDS) + 1}[fields]
+    values = output.split("\0")
     records = []
-    for i in range(0, (len(fields) // n) * n, n):
-        chunk = fields[i : i + n]
-        name = chunk[0].lstrip("\n")
-        if not name:
+    append = records.append
+    for i in range(0, (len(values) // n) * n, n):
+        name, objtype, oid, peeled, peeled_type, date = values[i : i + 6]
+        name = name.lstrip("\n")
+        if objtype != "tag":  # lightweight: no event, but it counts for counters
+            append(TagRecord(name, False, oid, oid if objtype == "commit" else None))
             continue
-        annotated = chunk[1] == "tag"
-        commit = chunk[3] if annotated and chunk[4] == "commit" else None
-        if not annotated:
-            records.append(TagRecord(name, False, chunk[2], chunk[2] if chunk[1] == "commit" else None))
-            continue
-        ts, tz = parse_raw_date(chunk[7])
-        email = chunk[6]
-        if email.startswith("<") and email.endswith(">"):
-            email = email[1:-1]
-        message = chunk[8].strip() if with_message else ""
-        records.append(TagRecord(name, True, chunk[2], commit, chunk[5], email, ts, tz, message))
+        ts, tz = parse_raw_date(date)
+        record = TagRecord(name, True, oid, peeled if peeled_type == "commit" else None, timestamp=ts, tz=tz)
+        if n > 6:
+            email = values[i + 7]
+            record.tagger = values[i + 6]
+            record.email = email[1:-1] if email.startswith("<") and email.endswith(">") else email
+            record.message = values[i + 8].strip()
+        append(record)
     return records
 
 
@@ -133,7 +128,7 @@ class Repo:
         import sh
 
         self.calls.append(args[0])
-        kwargs = {"_cwd": self.path, "_tty_out": False, "_ok_code": list(ok), "_return_cmd": True}
+        kwargs = {"_cwd": self.path, "_tty_out": False, "_ok_code": list(ok), "_return_cmd": True, **_BUFSIZES}
         if stdin is not None:
             kwargs["_in"] = stdin
         if env is not None:
@@ -148,13 +143,15 @@ class Repo:
 
     # -- reading -------------------------------------------------------------
 
-    def read_tags(self, patterns=None, with_message=True):
-        """Every tag under refs/tags (or matching `patterns`), in one for-each-ref."""
-        fmt = "%00".join(_TAG_FIELDS + ((_MESSAGE_FIELD,) if with_message else ())) + "%00"
-        args = ["for-each-ref", "--format=" + fmt]
-        args += ["--"] + list(patterns) if patterns else ["--", "refs/tags"]
+    def read_tags(self, patterns=None, fields="full"):
+        """Every tag under refs/tags (or matching `patterns`), in one
+        for-each-ref. fields: "state" (enough for the registry) or "full"
+        (also tagger and message)."""
+        chosen = _STATE_FIELDS if fields == "state" else _TAG_FIELDS + (_MESSAGE_FIELD,)
+        args = ["for-each-ref", "--format=" + "%00".join(chosen) + "%00", "--"]
+        args += list(patterns) if patterns else ["refs/tags"]
         out = self._run(*args).stdout.decode("utf-8", "surrogateescape")
-        return parse_tag_records(out, with_message)
+        return parse_tag_records(out, fields)
 
     def resolve_commit(self, ref):
         """The commit `ref` names, or None."""

@@ -48,6 +48,15 @@ def _latest(events):
     return max(events, key=_key) if events else None
 
 
+def _last_of(a, b):
+    """The latest event of two lists that are each sorted by key."""
+    if not a:
+        return b[-1] if b else None
+    if not b:
+        return a[-1]
+    return a[-1] if a[-1].key > b[-1].key else b[-1]
+
+
 def _key(event):
     return event.key
 
@@ -65,7 +74,7 @@ class VStage:
 
     @property
     def last_event(self):
-        return _latest(self.assignments + self.unassignments)
+        return _last_of(self.assignments, self.unassignments)
 
     @property
     def is_active(self):
@@ -116,7 +125,7 @@ class Version:
     @property
     def is_active(self):
         if self.has_registry_events:
-            return _latest(self.registrations + self.deregistrations).kind == T.REGISTRATION
+            return _last_of(self.registrations, self.deregistrations).kind == T.REGISTRATION
         return bool(self.stages or self.commit_events)
 
     @property
@@ -195,6 +204,8 @@ class Artifact:
         versions on one commit (a release candidate and its release): the
         active one with the greatest SemVer."""
         named = self.registered_at(commit)
+        if len(named) == 1:
+            return named[0]
         if named:
             from .versions import sort_key
 
@@ -207,7 +218,7 @@ class Artifact:
         found = [v for v in self.versions if v.name == name and v.has_registry_events]
         if not found:
             return None
-        return max(found, key=lambda v: _latest(v.registrations + v.deregistrations).key)
+        return max(found, key=lambda v: _last_of(v.registrations, v.deregistrations).key)
 
     def __repr__(self):
         return f"Artifact({self.name})"
@@ -222,7 +233,10 @@ def _after(event, deprecation):
 
 class Registry:
     """{artifact name -> Artifact}, in order of first appearance (GTO's
-    passes: deprecations, then registrations, then assignments)."""
+    passes: deprecations, then registrations, then assignments).
+
+    Every event list is kept sorted by event key (build() adds events in
+    that order), so the latest event of a list is its last one."""
 
     def __init__(self):
         self.artifacts = {}
@@ -258,7 +272,8 @@ def build(records, artifact=None):
     passes = ([], [], [])
     parse = T.parse_tag
     for record in records:
-        tag = parse(record.name)
+        name = record.name
+        tag = parse(name) if "@" in name or "#" in name else None
         if tag is None or (artifact is not None and tag.artifact != artifact):
             continue
         if not record.annotated:
@@ -277,14 +292,22 @@ def build(records, artifact=None):
         events.sort(key=_key)
     for event in passes[0]:
         registry.artifact(event.artifact, create=True).deprecations.append(event)
+    named = {}  # (artifact, version name, commit) -> Version
     for event in passes[1]:
-        art = registry.artifact(event.artifact, create=True)
-        found = [v for v in art.registered_at(event.commit) if v.name == event.version]
-        version = found[0] if found else art.add_version(event.version, event.commit)
+        key = (event.artifact, event.version, event.commit)
+        version = named.get(key)
+        if version is None:
+            art = registry.artifact(event.artifact, create=True)
+            version = named[key] = art.add_version(event.version, event.commit)
         (version.registrations if event.kind == T.REGISTRATION else version.deregistrations).append(event)
+    at_commit = {}  # (artifact, commit) -> the Version assignments there belong to
     for event in passes[2]:
-        art = registry.artifact(event.artifact, create=True)
-        version = art.version_at(event.commit) or art.add_version(event.commit, event.commit)
+        key = (event.artifact, event.commit)
+        version = at_commit.get(key)
+        if version is None:
+            art = registry.artifact(event.artifact, create=True)
+            version = art.version_at(event.commit) or art.add_version(event.commit, event.commit)
+            at_commit[key] = version
         event.version = version.name
         vstage = version.vstage(event.stage)
         (vstage.assignments if event.kind == T.ASSIGNMENT else vstage.unassignments).append(event)
@@ -367,16 +390,21 @@ def stage_holders(art, sort="timestamp", vs=1, av=-1, registered_only=False):
     """stage -> [Version] per GTO's rules (reference §4.7), with `--av N`
     keeping each version's N *latest* active stages (DECISIONS §4)."""
     check_limits(vs, av)
-    versions = [v for v in art.versions if v.is_active and (v.is_registered or not registered_only)]
-    versions = sort_versions(versions, sort)
+    versions = [v for v in art.versions if v.stages and v.is_active and (v.is_registered or not registered_only)]
+    if sort == "semver":
+        # (By timestamp, the kept stages are sorted by their own keys below,
+        # which are unique: the order of the versions does not matter.)
+        versions = sort_versions(versions, sort)
     kept = []
     for v in versions:
-        active = sorted((s for s in v.stages.values() if s.is_active), key=lambda s: s.activation_key)
+        active = [s for s in v.stages.values() if s.is_active]
+        if len(active) > 1:
+            active.sort(key=_activation)
         if av >= 0:
             active = active[len(active) - av:] if av else []
         kept.extend(active)
     if sort == "timestamp":
-        kept.sort(key=lambda s: s.activation_key, reverse=True)
+        kept.sort(key=_activation, reverse=True)
     holders = {}
     for s in kept:
         lst = holders.setdefault(s.stage, [])
@@ -386,15 +414,20 @@ def stage_holders(art, sort="timestamp", vs=1, av=-1, registered_only=False):
     return holders
 
 
+def _activation(vstage):
+    return vstage.activation_key
+
+
 def active_stages(art, registered_only=False):
     """Stages with an active assignment on an active version."""
-    return {s.stage for v in art.versions if v.is_active and (v.is_registered or not registered_only)
+    return {s.stage for v in art.versions if v.stages and v.is_active and (v.is_registered or not registered_only)
             for s in v.stages.values() if s.is_active}
 
 
 def version_stages(version, holders):
-    """The stages a version holds after filtering, in its own stage order."""
-    return [stage for stage in version.stages if version in holders.get(stage, ())]
+    """The stages a version holds after filtering, in the order of the stage
+    map (GTO: the stage whose winning assignment is newest comes first)."""
+    return [stage for stage, versions in holders.items() if version in versions]
 
 
 def history(registry, artifact=None, ascending=False):

@@ -17,18 +17,20 @@ SEMVER = (
     r"(?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?"
 )
 
-NAME_RE = re.compile(rf"^{NAME}$")
-FULLNAME_RE = re.compile(rf"^(?:{DIRNAME}:)?{NAME}$")
-VERSION_RE = re.compile(rf"^v{SEMVER}$")
+NAME_RE = re.compile(rf"^{NAME}\Z", re.ASCII)
+FULLNAME_RE = re.compile(rf"^(?:{DIRNAME}:)?{NAME}\Z", re.ASCII)
+VERSION_RE = re.compile(rf"^v{SEMVER}\Z", re.ASCII)
 TAG_RE = re.compile(
     rf"^(?P<artifact>(?:{DIRNAME}=)?{NAME})"
     rf"(?:(?:#(?P<stage>{NAME})|@(?P<version>v{SEMVER}))(?P<cancel>!?)"
     rf"|@(?P<special>deprecated|created))"
-    rf"(?:#(?P<counter>[0-9]+))?$"
+    rf"(?:#(?P<counter>[0-9]+))?\Z",
+    re.ASCII,
 )
 SHORTCUT_RE = re.compile(
     rf"^(?P<artifact>(?:{DIRNAME}:)?{NAME})"
-    rf"(?:#(?P<stage>{NAME})|@(?P<version>latest|greatest|v{SEMVER}))$"
+    rf"(?:#(?P<stage>{NAME})|@(?P<version>latest|greatest|v{SEMVER}))\Z",
+    re.ASCII,
 )
 
 # Event kinds, as GTO names them in history and check-ref.

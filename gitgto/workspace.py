@@ -86,12 +86,12 @@ class Workspace:
             return None
         return found[0][1].decode("utf-8", "replace")
 
-    def read_tags(self, artifact=None, with_message=True):
+    def read_tags(self, artifact=None, fields="full"):
         patterns = tags.ref_patterns(artifact) if artifact is not None else None
-        self.records = self.repo.read_tags(patterns, with_message=with_message)
+        self.records = self.repo.read_tags(patterns, fields)
         return self.records
 
-    def registry(self, artifact=None, with_message=True, annotations=False, commits=None):
+    def registry(self, artifact=None, fields="full", annotations=False, commits=None):
         """The registry from tags (of one artifact, if given).
 
         annotations: also read artifacts.yaml/dvc.yaml at HEAD (`*name` rows):
@@ -99,7 +99,7 @@ class Workspace:
         (plus every commit of every local branch).
         commits: "all" = give every version its commit event; "deprecated" =
         only for deprecated artifacts (which a later commit revives)."""
-        records = self.read_tags(artifact, with_message)
+        records = self.read_tags(artifact, fields)
         self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
         head = None

@@ -37,7 +37,7 @@ def run(args):
     if args.artifact is not None:
         tags.check_artifact(args.artifact)
     ws = Workspace(args.repo)
-    registry = ws.registry(args.artifact, with_message=args.json)
+    registry = ws.registry(args.artifact, fields="full" if args.json else "state")
     events = reg.history(registry, args.artifact, args.ascending)
     if args.json:
         output.print_json([event_json(e) for e in events])

@@ -58,7 +58,7 @@ def _scan(args):
 
 
 def show_registry(ws, args):
-    registry = ws.registry(with_message=False, annotations=_scan(args), commits="deprecated")
+    registry = ws.registry(fields="state", annotations=_scan(args), commits="deprecated")
     shown = [a for a in registry.artifacts.values() if args.deprecated or a.is_active]
     if ws.config.stages is not None:
         stages = list(ws.config.stages)

@@ -21,7 +21,7 @@ def run(args):
     if args.allowed or (not args.used and ws.config.stages is not None):
         stages = ws.config.stages
     else:
-        registry = ws.registry(with_message=False)
+        registry = ws.registry(fields="state")
         stages = sorted({s for a in registry.artifacts.values() for s in reg.active_stages(a)})
     if args.json:
         output.print_json(stages)

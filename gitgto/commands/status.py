@@ -27,7 +27,7 @@ def run(args):
     from ..workspace import Workspace
 
     ws = Workspace(args.repo)
-    local = {r.name: r.oid for r in ws.read_tags(with_message=False) if tags.parse_tag(r.name)}
+    local = {r.name: r.oid for r in ws.read_tags(fields="state") if tags.parse_tag(r.name)}
     remote = {n: oid for n, oid in ws.repo.remote_tags(args.remote).items() if tags.parse_tag(n)}
     unpushed, unfetched, different = compare(local, remote)
     in_sync = not (unpushed or unfetched or different)

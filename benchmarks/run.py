@@ -1,0 +1,327 @@
+#!/usr/bin/env python3
+"""Time git-gto commands on generated registries and check them against targets.
+
+Each command is a whole process, timed from spawn to exit; its peak memory is
+the ru_maxrss that os.wait4 reports for it (the largest of the process and the
+children it waited for, e.g. git). Floors measured in the same run put the
+numbers in context: `python -c pass` with git-gto's interpreter, and the one
+`git for-each-ref` that reads every tag with the fields git-gto needs.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+from gitgto.git import _MESSAGE_FIELD, _TAG_FIELDS  # noqa: E402  (the fields git-gto reads)
+
+GENERATOR = os.path.join(HERE, "generate.py")
+KEY_FILES = (GENERATOR, os.path.join(ROOT, "gitgto", "tags.py"))  # what the repos depend on
+COMMON = dict(stages="4", unassign=0.05, deregister=0.05, deprecate=0.02, dirnames=0.1, simple=0.05, seed=0)
+SIZES = {  # ~tags: tiny 40, small 5k, large 43k
+    "tiny": dict(COMMON, artifacts=3, versions=3, assignments=2, unrelated=4, near_miss=4, lightweight=2, commits=10),
+    "small": dict(COMMON, artifacts=100, versions=10, assignments=3, unrelated=500, near_miss=100, lightweight=50,
+                  commits=200),
+    "large": dict(COMMON, artifacts=500, versions=20, assignments=3, unrelated=1000, near_miss=200, lightweight=100,
+                  commits=1000),
+}
+FOR_EACH_REF = "%00".join(_TAG_FIELDS + (_MESSAGE_FIELD,)) + "%00"
+MIB = 1024  # ru_maxrss is in KiB on Linux
+IDENTITY = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+            "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+
+
+class Command:
+    """A benchmarked command. `args(t)` builds its arguments from the repo's
+    targets; `target` is ("floor", ratio), ("abs", seconds) or None; `cleanup`
+    are the ref patterns of the tags a write command creates."""
+
+    def __init__(self, key, args, target=None, max_mib=None, cleanup=lambda t: ()):
+        self.key, self.args, self.target, self.max_mib, self.cleanup = key, args, target, max_mib, cleanup
+
+
+COMMANDS = (
+    Command("show", lambda t: ["show"], ("floor", 2.0), max_mib=100),
+    Command("show --json", lambda t: ["show", "--json"], ("floor", 2.0)),
+    Command("show ART", lambda t: ["show", t["artifact"]], ("abs", 0.15)),
+    Command("history ART", lambda t: ["history", t["artifact"]], ("abs", 0.15)),
+    Command("history", lambda t: ["history"]),
+    Command("check-ref TAG", lambda t: ["check-ref", t["tag"]], ("abs", 0.15)),
+    Command("describe ART", lambda t: ["describe", t["artifact"]], ("abs", 0.15)),
+    Command("register NEW", lambda t: ["register", t["new_artifact"]], ("abs", 0.25),
+            cleanup=lambda t: [f"refs/tags/{t['new_artifact']}@*"]),
+    Command("assign ART --version V --stage S",
+            lambda t: ["assign", t["artifact"], "--version", t["version"], "--stage", t["stage"]], ("abs", 0.25),
+            cleanup=lambda t: [f"refs/tags/{t['artifact']}#{t['stage']}*"]),
+)
+
+
+# -- registries ----------------------------------------------------------------
+
+
+def generator_args(params):
+    args = []
+    for name, value in params.items():
+        args += [f"--{name.replace('_', '-')}", str(value)]
+    return args
+
+
+def cache_key(params):
+    h = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
+    for path in KEY_FILES:
+        with open(path, "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()[:12]
+
+
+def registry(cache, size):
+    """The repo for `size`, generated on first use (into a temp dir, renamed
+    when complete, so an interrupted build never poisons the cache)."""
+    params = SIZES[size]
+    path = os.path.join(cache, f"{size}-{cache_key(params)}")
+    if not os.path.isdir(path):
+        os.makedirs(cache, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=f".{size}-", dir=cache)
+        try:
+            subprocess.run([sys.executable, GENERATOR, os.path.join(tmp, "repo"), *generator_args(params)], check=True)
+            os.rename(os.path.join(tmp, "repo"), path)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        for stale in os.listdir(cache):  # older builds of this size: other parameters or generator
+            if stale.startswith(f"{size}-") and stale != os.path.basename(path):
+                shutil.rmtree(os.path.join(cache, stale), ignore_errors=True)
+    with open(os.path.join(path, ".git", "gto-bench.json")) as f:
+        return path, json.load(f)
+
+
+# -- running and measuring -----------------------------------------------------
+
+
+def child_env(git_gto):
+    """The dispatcher's bin/ first, then this interpreter's (as in an activated
+    venv); git config from neither the system nor the user; a fixed identity."""
+    path = os.pathsep.join([os.path.dirname(os.path.abspath(git_gto)), os.path.dirname(sys.executable),
+                            os.environ.get("PATH", "")])
+    return dict(os.environ, PATH=path, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, **IDENTITY)
+
+
+# A lean launcher does the spawn and the wait4: ru_maxrss counts the pages a
+# child had before its exec, so spawning from this (bigger) process would put a
+# floor of its own RSS under every number. Timing starts at the spawn, so the
+# launcher's own start-up is not counted.
+LAUNCHER = """
+import os, sys, time
+err = os.open(sys.argv[1], os.O_WRONLY | os.O_TRUNC)
+actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+           (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0), (os.POSIX_SPAWN_DUP2, err, 2)]
+start = time.perf_counter()
+pid = os.posix_spawnp(sys.argv[2], sys.argv[2:], os.environ, file_actions=actions)
+_, status, usage = os.wait4(pid, 0)
+print(time.perf_counter() - start, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_once(argv, cwd, env):
+    """(seconds, peak KiB, exit code, stderr) of one whole process."""
+    with tempfile.NamedTemporaryFile() as err:
+        launcher = [sys.executable, "-I", "-S", "-c", LAUNCHER, err.name, *argv]
+        res = subprocess.run(launcher, cwd=cwd, env=env, capture_output=True, text=True)
+        if res.returncode != 0:  # the spawn itself failed, e.g. no such file
+            raise OSError(res.stderr.strip().splitlines()[-1])
+        seconds, peak, code = res.stdout.split()
+        err.seek(0)
+        return float(seconds), int(peak), int(code), err.read().decode("utf-8", "replace")
+
+
+def delete_tags(repo, patterns):
+    """Undo a write command, so every repetition measures the same thing."""
+    if not patterns:
+        return
+    out = subprocess.run(["git", "for-each-ref", "--format=delete %(refname)", *patterns], cwd=repo,
+                         capture_output=True, text=True, check=True).stdout
+    if out:
+        subprocess.run(["git", "update-ref", "--stdin"], cwd=repo, input=out, text=True, check=True)
+
+
+class Result:
+    def __init__(self, label, times=(), peaks=(), error=None):
+        self.label, self.error = label, error
+        self.median = statistics.median(times) if times else None
+        self.peak_mib = max(peaks) / MIB if peaks else None
+
+
+def measure(label, argv, repo, env, repeat, cleanup=()):
+    """A warm-up run (checks the exit code, warms the page cache), then
+    `repeat` timed runs."""
+    times, peaks = [], []
+    for i in range(repeat + 1):
+        delete_tags(repo, cleanup)
+        try:
+            seconds, peak, code, err = run_once(argv, repo, env)
+        except OSError as exc:
+            return Result(label, error=str(exc))
+        if code != 0:
+            last = err.strip().splitlines()[-1:]
+            return Result(label, error=f"exit {code}" + (f": {last[0][:80]}" if last else ""))
+        if i:
+            times.append(seconds)
+            peaks.append(peak)
+    delete_tags(repo, cleanup)
+    return Result(label, times, peaks)
+
+
+# -- verdicts and the table ----------------------------------------------------
+
+
+def verdict(cmd, res, floors):
+    """(target text, ratio, PASS/FAIL/'') for a git-gto row."""
+    floor = floors["for-each-ref"] if cmd.target and cmd.target[0] == "floor" else floors["python -c pass"]
+    ratio = res.median / floor.median if res.median and floor.median else None
+    if res.error or cmd.target is None:
+        return "", ratio, ""
+    kind, limit = cmd.target
+    ok = (ratio <= limit) if kind == "floor" else (res.median <= limit)
+    text = f"≤ {limit:g}× for-each-ref" if kind == "floor" else f"≤ {limit:g} s"
+    if cmd.max_mib is not None:
+        ok = ok and res.peak_mib <= cmd.max_mib
+        text += f", ≤ {cmd.max_mib} MiB"
+    return text, ratio, "PASS" if ok else "FAIL"
+
+
+def row(label, res, ratio=None, target="", result=""):
+    if res.error:
+        return f"| {label} | — | — | — | {target} | {res.error.replace('|', '/')} |"
+    ratio_text = f"{ratio:.2f}×" if ratio is not None else ""
+    return f"| {label} | {res.median:.3f} | {ratio_text} | {res.peak_mib:.1f} | {target} | {result} |"
+
+
+def bench_size(size, opts, env):
+    repo, manifest = registry(opts.cache, size)
+    targets = manifest["targets"]
+    n = manifest["counts"]["total"]
+    print(f"\n### {size}: {n:,} tags, {manifest['parameters']['commits']} commits ({repo})\n")
+    print("| command | median s | × floor | peak MiB | target | result |")
+    print("|---|---:|---:|---:|---|---|")
+    floors = {
+        "spawn `true`": measure("true", ["true"], repo, env, opts.repeat),  # the launcher's own RSS floor
+        "python -c pass": measure("python -c pass", [opts.python, "-c", "pass"], repo, env, opts.repeat),
+        "for-each-ref": measure("for-each-ref", ["git", "for-each-ref", "--format=" + FOR_EACH_REF, "refs/tags"],
+                                repo, env, opts.repeat),
+    }
+    for label, res in floors.items():
+        print(row(f"floor: {label}", res), flush=True)
+    for cmd in selected(opts.only):
+        res = measure(cmd.key, [opts.git_gto, *cmd.args(targets)], repo, env, opts.repeat, cmd.cleanup(targets))
+        target, ratio, result = verdict(cmd, res, floors)
+        print(row(f"git gto {cmd.key}", res, ratio, target, result), flush=True)
+        if opts.gto and not (size == "large" and opts.skip_gto_large):
+            ref = measure(cmd.key, [opts.gto, *cmd.args(targets)], repo, env, opts.repeat, cmd.cleanup(targets))
+            print(row(f"gto {cmd.key} (original)", ref, verdict(cmd, ref, floors)[1]), flush=True)
+
+
+def selected(only):
+    """Commands named by --only: exact keys, or every command whose first word
+    is the name given (`history` is exact; `describe` means `describe ART`)."""
+    if not only:
+        return COMMANDS
+    chosen = []
+    for name in (k.strip() for k in only.split(",")):
+        exact = [c for c in COMMANDS if c.key == name]
+        chosen += exact or [c for c in COMMANDS if c.key.split()[0] == name]
+    if not chosen:
+        sys.exit(f"run.py: --only {only!r} matches none of: {', '.join(c.key for c in COMMANDS)}")
+    return [c for c in COMMANDS if c in chosen]
+
+
+# -- the machine ---------------------------------------------------------------
+
+
+def interpreter(git_gto, env):
+    """The Python that runs git-gto: its shebang, resolved on the children's PATH."""
+    try:
+        with open(git_gto, "rb") as f:
+            line = f.readline().decode().strip()
+    except OSError:
+        return sys.executable
+    words = line[2:].split() if line.startswith("#!") else []
+    if words and os.path.basename(words[0]) == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+        found = shutil.which(words[0], path=env["PATH"]) if words else None
+        return found or sys.executable
+    return words[0] if words and "python" in os.path.basename(words[0]) else sys.executable
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def output(argv):
+    try:
+        return subprocess.run(argv, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "not found"
+
+
+def print_machine(opts):
+    py = output([opts.python, "-c", "import sys; print(sys.version.split()[0])"])
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
+          f"Python {py} ({opts.python}); {output(['git', 'version'])}.")
+    shown = os.path.relpath(opts.git_gto, ROOT) if opts.git_gto.startswith(ROOT + os.sep) else opts.git_gto
+    print(f"Commands run as `{shown} <cmd>` directly, not `git gto <cmd>`, to leave out "
+          "git's own start-up; cwd is the registry. Median of "
+          f"{opts.repeat} runs after one warm-up; peak = max RSS of the process and its children "
+          "(never below the launcher's own, see `spawn true`).")
+    print(f"Original gto: {opts.gto or 'not found on PATH (rows skipped)'}"
+          + (" (skipped on large)" if opts.gto and opts.skip_gto_large else ""))
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="small,large", help=f"comma-separated, of: {', '.join(SIZES)}")
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--only", help="comma-separated commands (e.g. 'show,check-ref TAG')")
+    p.add_argument("--gto", help="the original gto executable (default: `gto` on PATH)")
+    p.add_argument("--skip-gto-large", action="store_true", help="do not time the original gto on large (minutes)")
+    p.add_argument("--git-gto", default=os.path.join(ROOT, "bin", "git-gto"), help="the git-gto dispatcher")
+    p.add_argument("--cache", default=os.path.join(HERE, "cache"), help="where generated registries are kept")
+    opts = p.parse_args(argv)
+    opts.sizes = [s for s in opts.sizes.split(",") if s]
+    unknown = [s for s in opts.sizes if s not in SIZES]
+    if unknown or opts.repeat < 1:
+        p.error(f"unknown size {unknown}" if unknown else "--repeat must be >= 1")
+    opts.git_gto = os.path.abspath(opts.git_gto)
+    opts.gto = opts.gto or shutil.which("gto")
+    return opts
+
+
+def main(argv=None):
+    opts = parse_args(argv)
+    env = child_env(opts.git_gto)
+    opts.python = interpreter(opts.git_gto, env)
+    print_machine(opts)
+    if not os.access(opts.git_gto, os.X_OK):
+        print(f"\n{opts.git_gto} is missing or not executable: git-gto rows will show the error.")
+    for size in opts.sizes:
+        bench_size(size, opts, env)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""The shape of the work, not its speed: every read command lists tags with
+ONE `git for-each-ref` (per-artifact patterns when it is about one artifact),
+and light commands do not import heavy modules (reference §10.1, §11)."""
+
+import pytest
+
+import gitgto.cli
+import gitgto.git
+
+
+@pytest.fixture
+def registry_repo(repo):
+    repo.commit("one", {"artifacts.yaml": "rf: {type: model, path: rf.pkl}\n"})
+    repo.tag("rf@v1.0.0")
+    repo.tag("rf#prod#1")
+    repo.tag("nn@v1.0.0")
+    repo.tag("rf2@v1.0.0")
+    repo.tag("v1.0.0")
+    repo.commit("two")
+    repo.tag("rf@v1.1.0")
+    return repo
+
+
+@pytest.fixture
+def in_process(registry_repo, monkeypatch, capsys):
+    """Run a command in this process, inside the repo, recording every git call."""
+    for key in [k for k in list(__import__("os").environ) if k.startswith(("GIT_", "GTO_"))]:
+        monkeypatch.delenv(key)
+    for key, value in registry_repo.env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(registry_repo.path)
+    calls = []
+    original = gitgto.git.Repo._run
+
+    def recording_run(self, *args, **kwargs):
+        calls.append(args)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(gitgto.git.Repo, "_run", recording_run)
+
+    def run(command, *argv):
+        calls.clear()
+        capsys.readouterr()
+        code = gitgto.cli.main(command, list(argv))
+        out = capsys.readouterr().out
+        assert code == 0, (command, argv, out)
+        return [c for c in calls if c[0] == "for-each-ref"], out
+
+    return run
+
+
+ALL = ["--", "refs/tags"]
+RF = ["--", "refs/tags/rf@*", "refs/tags/rf#*"]
+
+
+@pytest.mark.parametrize("command,argv,patterns", [
+    ("show", [], ALL),
+    ("show", ["--json"], ALL),
+    ("show", ["-d", "--vs", "-1", "--av", "1", "--sort", "semver"], ALL),
+    ("show", ["-A"], ALL),
+    ("show", ["rf"], RF),
+    ("show", ["rf", "--json"], RF),
+    ("show", ["rf@latest", "--ref"], RF),
+    ("show", ["rf#prod", "--version"], RF),
+    ("show", ["rf@v1.0.0"], RF),
+    ("history", [], ALL),
+    ("history", ["--json"], ALL),
+    ("history", ["rf"], RF),
+    ("check-ref", ["rf#prod#1"], RF),
+    ("check-ref", ["refs/tags/rf@v1.0.0", "--json"], RF),
+    ("stages", [], ALL),
+    ("stages", ["--used"], ALL),
+    ("doctor", [], ALL),
+    ("describe", ["rf@latest"], RF),
+    ("describe", ["rf#prod", "--path"], RF),
+])
+def test_one_for_each_ref(in_process, command, argv, patterns):
+    calls, out = in_process(command, *argv)
+    assert len(calls) == 1, calls
+    assert list(calls[0][-len(patterns):]) == patterns
+    assert out  # the command did its job
+
+
+@pytest.mark.parametrize("command,argv", [("check-ref", ["main"]), ("check-ref", ["v1.0.0"]),
+                                          ("describe", ["rf"]), ("stages", ["--allowed"])])
+def test_no_tag_listing_when_not_needed(in_process, command, argv):
+    calls, _ = in_process(command, *argv)
+    assert calls == []
+
+
+def test_per_artifact_patterns_cover_dir_names(in_process, registry_repo):
+    registry_repo.tag("models/x=rf@v1.0.0")
+    calls, out = in_process("show", "models/x:rf", "--version")
+    assert list(calls[0][-2:]) == ["refs/tags/models/x=rf@*", "refs/tags/models/x=rf#*"]
+    assert out == "v1.0.0\n"
+
+
+def test_repo_records_git_calls(registry_repo, monkeypatch):
+    monkeypatch.chdir(registry_repo.path)
+    for key, value in registry_repo.env.items():
+        monkeypatch.setenv(key, value)
+    r = gitgto.git.Repo(".")
+    r.read_tags(["refs/tags/rf@*"])
+    assert r.calls == ["rev-parse", "for-each-ref"]
+
+
+# -- imports ------------------------------------------------------------------------
+
+def imported(res):
+    """Top-level module names from PYTHONPROFILEIMPORTTIME's stderr report."""
+    names = set()
+    for line in res.err.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    assert "gitgto" in names, "no import report: is the executable Python?"
+    return names
+
+
+PROFILE = {"PYTHONPROFILEIMPORTTIME": "1"}
+
+
+@pytest.mark.parametrize("argv", [("check-ref", "rf#prod#1"), ("check-ref", "rf#prod#1", "--json"),
+                                  ("check-ref", "rf@v1.0.0", "--event"), ("check-ref", "main")])
+def test_check_ref_imports_neither_prettytable_nor_yaml(registry_repo, argv):
+    registry_repo.write(".gto", "stages: [prod]\n")  # the config is read (with yaml), tables are not drawn
+    names = imported(registry_repo.gto(*argv, env=PROFILE))
+    assert "prettytable" not in names
+    # .gto exists, so yaml may be needed for the config; without it, never
+    (registry_repo.path / ".gto").unlink()
+    names = imported(registry_repo.gto(*argv, env=PROFILE))
+    assert "prettytable" not in names and "yaml" not in names
+
+
+def test_show_without_gto_file_does_not_import_yaml(repo):
+    repo.commit("one")
+    repo.tag("rf@v1.0.0")
+    repo.tag("rf#prod#1")
+    for argv in (("show",), ("show", "rf"), ("show", "--json"), ("history",)):
+        assert "yaml" not in imported(repo.gto(*argv, env=PROFILE)), argv
+    # the check can fail: with a .gto, yaml is imported
+    repo.write(".gto", "stages: [prod]\n")
+    assert "yaml" in imported(repo.gto("show", env=PROFILE))
+    assert "prettytable" in imported(repo.gto("show", env=PROFILE))
