@@ -78,9 +78,30 @@ def _act(repo, actions, done, after):
             continue
         if not repo.create_tag(action.tag, action.commit, action.message):
             raise LostRace()
+        _check_counter(repo, action)
         done.append(action)
         output.echo(describe(action))
         after(action)
+
+
+def _check_counter(repo, action):
+    """Two writers can take the same counter for different tags (`m#dev#5`,
+    `m#prod#5`): git cannot see that conflict, so look once the tag exists.
+    Whoever sees another tag with its counter takes its own back and plans
+    again, so counters stay unique per artifact, as GTO's are."""
+    tag = T.parse_tag(action.tag)
+    if tag is None or tag.counter is None:
+        return
+    mine, clash = None, False
+    for record in repo.read_tags(T.ref_patterns(tag.artifact), fields="state"):
+        other = T.parse_tag(record.name)
+        if record.name == action.tag:
+            mine = record.oid
+        elif other is not None and other.artifact == tag.artifact and other.counter == tag.counter:
+            clash = True
+    if clash and mine is not None:
+        repo.delete_tags([(action.tag, mine)])
+        raise LostRace()
 
 
 def push_actions(ws, actions, remote):

@@ -64,9 +64,10 @@ def test_assign_distinct_stages(repo):
     created = reported(results)
     assert len(created) == N
     assert {t.split("#")[1] for t in created} == {f"s{i}" for i in range(N)}
-    # Different stages make different tag names, so writers that read the
-    # same max counter do not collide; counters are 1 + max at planning time.
-    assert all(1 <= int(t.rsplit("#", 1)[1]) <= N for t in created)
+    # Different stages make different tag names, so git cannot stop two
+    # writers taking the same counter; git gto checks and re-plans instead.
+    counters = [int(t.rsplit("#", 1)[1]) for t in created]
+    assert len(set(counters)) == N and min(counters) >= 1
     check_repo(r, created)
     after = r.gto("assign", "m", "--version", "v1.0.0", "--stage", "late").lines[0]
     top = max(int(t.rsplit("#", 1)[1]) for t in created)
@@ -128,7 +129,8 @@ def test_unassign_distinct_stages(repo):
     assert [code for code, _, _ in results] == [0] * N
     created = reported(results)
     assert {t.split("#")[1] for t in created} == {f"s{i}!" for i in range(N)}
-    assert all(N + 1 <= int(t.rsplit("#", 1)[1]) <= 2 * N for t in created)
+    counters = [int(t.rsplit("#", 1)[1]) for t in created]
+    assert len(set(counters)) == N and min(counters) > N  # unique per artifact, after the assignments
     check_repo(r, created)
     import json
     assert json.loads(r.gto("show", "--json").out)["m"]["stage"] == {}
