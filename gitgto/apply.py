@@ -35,6 +35,8 @@ def describe(action, dry_run=False):
 
 def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin"):
     """make_plan(registry, records) -> [Action]; re-run after a lost race."""
+    if push and not ws.remote_url and remote.startswith("-"):
+        raise GTOError(f"Invalid remote '{remote}': a remote name or URL must not start with '-'")
     done = []
     for attempt in range(ATTEMPTS):
         registry = ws.registry(artifact)
