@@ -39,12 +39,15 @@ class TagRecord:
 
 
 def parse_raw_date(raw):
-    """`1700000000 +0100` -> (1700000000, "+0100"); empty or broken -> (0, "+0000")."""
+    """`1700000000 +0100` -> (1700000000, "+0100"); empty or broken -> (0, "+0000").
+    `18446744073709546616 +0000` (how git prints -5000) -> (-5000, "+0000")."""
     parts = raw.split()
     try:
         ts = int(parts[0])
     except (IndexError, ValueError):
         return 0, "+0000"
+    if ts >= 1 << 63:  # git prints a date before 1970 as an unsigned 64-bit number
+        ts -= 1 << 64
     tz = parts[1] if len(parts) > 1 and len(parts[1]) == 5 and parts[1][0] in "+-" else "+0000"
     return ts, tz
 
