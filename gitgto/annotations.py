@@ -102,12 +102,26 @@ def read_at(repo, rev):
     """Annotations committed at `rev` (artifacts.yaml, then every dvc.yaml),
     read with one ls-tree and one cat-file --batch. {} when there are none."""
     paths = repo.list_files(rev, DVC_FILE)
-    specs = [f"{rev}:{INDEX_FILE}"] + [f"{rev}:{p}" for p in paths]
-    objects = repo.cat_objects(specs)
+    return parse_objects(rev, paths, repo.cat_objects(specs(rev, paths)))
+
+
+def dvc_path_of(artifact):
+    """The one dvc.yaml that can declare `artifact` (`dir:name` -> dir/dvc.yaml)."""
+    directory, _, _ = artifact.rpartition(":")
+    return f"{directory}/{DVC_FILE}" if directory else DVC_FILE
+
+
+def specs(rev, dvc_paths):
+    """cat-file specs of the annotation files at `rev`."""
+    return [f"{rev}:{INDEX_FILE}"] + [f"{rev}:{p}" for p in dvc_paths]
+
+
+def parse_objects(rev, dvc_paths, objects):
+    """The objects read for specs(rev, dvc_paths) -> {name: annotation}."""
     result = {}
     if objects and objects[0] is not None and objects[0][0] == "blob":
         result.update(parse_index(_text(objects[0][1]), f"{INDEX_FILE} at {rev}"))
-    for path, obj in zip(paths, objects[1:]):
+    for path, obj in zip(dvc_paths, objects[1:]):
         if obj is not None and obj[0] == "blob":
             directory = os.path.dirname(path)
             for name, annotation in parse_dvc(_text(obj[1]), directory, f"{path} at {rev}").items():

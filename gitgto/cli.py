@@ -25,21 +25,25 @@ class _ManHelp(argparse.Action):
 
 
 def show_man_page(page):
-    """exec `man PAGE` when man can find it (the checkout's man/ included);
-    return when it cannot."""
+    """exec man on PAGE when it can be found; return when it cannot.
+
+    In a checkout, man/PAGE.1 is shown as a file (`man -l`): man/ holds the
+    pages flat, without the man1/ level a MANPATH entry needs, so prepending
+    it to MANPATH would never find them. Otherwise `man -w PAGE` decides."""
     import shutil
     import subprocess
 
     man = shutil.which("man")
     if man is None:
         return
-    env = dict(os.environ)
-    if os.path.isdir(MAN_DIR):
-        env["MANPATH"] = MAN_DIR + ":" + env.get("MANPATH", "")
-    found = subprocess.run([man, "-w", page], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = os.path.join(MAN_DIR, page + ".1")
+    if os.path.isfile(local):
+        sys.stdout.flush()
+        os.execv(man, [man, "-l", local])
+    found = subprocess.run([man, "-w", page], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if found.returncode == 0:
         sys.stdout.flush()
-        os.execvpe(man, [man, page], env)
+        os.execv(man, [man, page])
 
 
 def new_parser(command, description, epilog=None):

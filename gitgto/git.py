@@ -75,6 +75,30 @@ def parse_tag_records(output, fields="full"):
     return records
 
 
+class _RecordStream:
+    """Parse for-each-ref output as it arrives, so that on a big registry
+    Python works while git is still reading tag objects."""
+
+    def __init__(self, fields):
+        self.fields = fields
+        self.records = []
+        self.rest = ""
+
+    def feed(self, chunk):
+        data = self.rest + chunk
+        end = data.rfind("\0\n")  # the end of the last complete record
+        if end < 0:
+            self.rest = data
+            return
+        self.records.extend(parse_tag_records(data[: end + 1], self.fields))
+        self.rest = data[end + 1 :]
+
+    def finish(self):
+        if self.rest.strip("\n"):
+            self.records.extend(parse_tag_records(self.rest, self.fields))
+        return self.records
+
+
 # -r URL: only these transports, never `ext::` or other helpers, and never a prompt.
 ALLOWED_PROTOCOLS = "file:git:ssh:http:https"
 
@@ -127,13 +151,17 @@ class Repo:
 
     # -- running git ---------------------------------------------------------
 
-    def _run(self, *args, stdin=None, ok=(0,), env=None):
+    def _run(self, *args, stdin=None, ok=(0,), env=None, out=None):
+        """Run git; `out`: a callback that gets stdout (str) chunk by chunk
+        while git is still writing."""
         import sh
 
         self.calls.append(args[0])
         kwargs = {"_cwd": self.path, "_tty_out": False, "_ok_code": list(ok), "_return_cmd": True, **_BUFSIZES}
         if stdin is not None:
             kwargs["_in"] = stdin
+        if out is not None:
+            kwargs.update(_out=out, _decode_errors="surrogateescape")
         if env is not None:
             kwargs["_env"] = env
         try:
@@ -153,8 +181,9 @@ class Repo:
         chosen = _STATE_FIELDS if fields == "state" else _TAG_FIELDS + (_MESSAGE_FIELD,)
         args = ["for-each-ref", "--format=" + "%00".join(chosen) + "%00", "--"]
         args += list(patterns) if patterns else ["refs/tags"]
-        out = self._run(*args).stdout.decode("utf-8", "surrogateescape")
-        return parse_tag_records(out, fields)
+        stream = _RecordStream(fields)
+        self._run(*args, out=stream.feed)
+        return stream.finish()
 
     def resolve_commit(self, ref):
         """The commit `ref` names, or None."""
@@ -169,7 +198,7 @@ class Repo:
 
     def cat_objects(self, specs):
         """Read many objects in one `git cat-file --batch`: a list of
-        (type, bytes) or None (missing) in the order of `specs`."""
+        (type, bytes, object id) or None (missing) in the order of `specs`."""
         if not specs:
             return []
         for spec in specs:
@@ -185,7 +214,7 @@ class Repo:
                 result.append(None)
                 continue
             size = int(header[2])
-            result.append((header[1].decode(), data[pos : pos + size]))
+            result.append((header[1].decode(), data[pos : pos + size], header[0].decode()))
             pos += size + 1
         return result
 

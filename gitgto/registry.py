@@ -62,19 +62,25 @@ def _key(event):
 
 
 class VStage:
-    """One stage of one version: its assignments and unassignments."""
+    """One stage of one version: its assignments and unassignments.
 
-    __slots__ = ("version", "stage", "assignments", "unassignments")
+    `last_event` is computed once: build() has added every event by then
+    (the registry queries ask for it several times per stage)."""
+
+    __slots__ = ("version", "stage", "assignments", "unassignments", "_last")
 
     def __init__(self, version, stage):
         self.version = version
         self.stage = stage
         self.assignments = []
         self.unassignments = []
+        self._last = None
 
     @property
     def last_event(self):
-        return _last_of(self.assignments, self.unassignments)
+        if self._last is None:
+            self._last = _last_of(self.assignments, self.unassignments)
+        return self._last
 
     @property
     def is_active(self):

@@ -75,21 +75,17 @@ def parse_tag(name):
     m = TAG_RE.match(name)
     if m is None:
         return None
-    artifact = m.group("artifact").replace("=", ":")
-    counter = m.group("counter")
-    counter = int(counter) if counter is not None else None
-    special = m.group("special")
-    if special == "deprecated":
-        return Tag(name, artifact, DEPRECATION, counter=counter)
-    if special == "created":
-        return Tag(name, artifact, CREATION, counter=counter)
-    cancel = bool(m.group("cancel"))
-    version = m.group("version")
+    # One groups() call: this runs once per tag of the repository.
+    artifact, stage, version, cancel, special, counter = m.groups()
+    if "=" in artifact:
+        artifact = artifact.replace("=", ":")
+    if counter is not None:
+        counter = int(counter)
+    if special is not None:
+        return Tag(name, artifact, DEPRECATION if special == "deprecated" else CREATION, counter=counter)
     if version is not None:
-        kind = DEREGISTRATION if cancel else REGISTRATION
-        return Tag(name, artifact, kind, version=version, counter=counter)
-    kind = UNASSIGNMENT if cancel else ASSIGNMENT
-    return Tag(name, artifact, kind, stage=m.group("stage"), counter=counter)
+        return Tag(name, artifact, DEREGISTRATION if cancel else REGISTRATION, version=version, counter=counter)
+    return Tag(name, artifact, UNASSIGNMENT if cancel else ASSIGNMENT, stage=stage, counter=counter)
 
 
 def artifact_in_tag(artifact):

@@ -91,23 +91,38 @@ class Workspace:
         self.records = self.repo.read_tags(patterns, fields)
         return self.records
 
-    def registry(self, artifact=None, fields="full", annotations=False, commits=None):
+    def registry(self, artifact=None, fields="full", annotations=None, commits=None):
         """The registry from tags (of one artifact, if given).
 
         annotations: also read artifacts.yaml/dvc.yaml at HEAD (`*name` rows):
         "head", "all-branches" (plus every local branch head) or "all-commits"
         (plus every commit of every local branch).
         commits: "all" = give every version its commit event; "deprecated" =
-        only for deprecated artifacts (which a later commit revives)."""
+        only the versions of deprecated artifacts (which a later commit revives).
+
+        HEAD, the annotation files and the commits are read in one
+        cat-file --batch (a second one only for commits found in annotations)."""
         records = self.read_tags(artifact, fields)
         self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
-        head = None
-        if annotations:
-            from . import annotations as ann
+        if not annotations and not commits:
+            return registry
+        from . import annotations as ann
 
-            head = self.head()
-            found = {head: ann.read_at(self.repo, head)} if head else {}
+        def wanted():
+            return [a for a in registry.artifacts.values()
+                    if commits == "all" or (commits == "deprecated" and a.deprecations)]
+
+        dvc = []
+        if annotations:
+            dvc = [ann.dvc_path_of(artifact)] if artifact else self.repo.list_files("HEAD", ann.DVC_FILE)
+        files = ann.specs("HEAD", dvc) if annotations else []
+        known = sorted({v.commit for a in wanted() for v in a.versions})
+        objects = self.repo.cat_objects(["HEAD"] + files + known)
+        head = objects[0][2] if objects[0] is not None and objects[0][0] == "commit" else None
+        infos = self._commit_infos(objects[:1] + objects[1 + len(files):], head)
+        if annotations and head is not None:
+            found = {head: ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)])}
             if annotations != "head":
                 found.update(ann.read_many(self.repo, self.repo.branch_commits(annotations == "all-commits")))
             for commit, entries in found.items():
@@ -115,10 +130,19 @@ class Workspace:
                     entries = {k: v for k, v in entries.items() if k == artifact}
                 reg.add_annotations(registry, entries, commit, at_head=commit == head)
         if commits:
-            wanted = [a for a in registry.artifacts.values() if commits == "all" or a.deprecations]
-            infos = self.commit_info({v.commit for a in wanted for v in a.versions}, head)
-            reg.add_commit_events(registry, infos, {a.name for a in wanted})
+            missing = sorted({v.commit for a in wanted() for v in a.versions} - set(infos))
+            infos.update(self._commit_infos(self.repo.cat_objects(missing), head))
+            reg.add_commit_events(registry, infos, {a.name for a in wanted()})
         return registry
+
+    @staticmethod
+    def _commit_infos(objects, head):
+        infos = {}
+        for obj in objects:
+            if obj is not None and obj[0] == "commit":
+                infos[obj[2]] = parse_commit(obj[2], obj[1])
+                infos[obj[2]].is_head = obj[2] == head
+        return infos
 
     def resolve(self, ref):
         """The commit `ref` names, or a clear error."""
@@ -129,16 +153,6 @@ class Workspace:
 
     def head(self):
         return self.repo.resolve_commit("HEAD")
-
-    def commit_info(self, shas, head=None):
-        shas = sorted(shas)
-        result = {}
-        for sha, obj in zip(shas, self.repo.cat_objects(shas)):
-            if obj is not None and obj[0] == "commit":
-                info = parse_commit(sha, obj[1])
-                info.is_head = sha == head
-                result[sha] = info
-        return result
 
     def warn_if_incomplete(self, whole=True):
         """CI checkouts are often shallow or without tags: say once that the
