@@ -123,6 +123,11 @@ def fetch_registry(url, directory):
     res = repo._run(*fetch, "+HEAD:refs/heads/remote-head", ok=range(256), env=remote_env())
     if res.exit_code != 0:  # an empty remote has no HEAD: tags alone, then
         res = repo._run(*fetch, ok=range(256), env=remote_env())
+    if res.exit_code != 0 and not res.stderr.strip():
+        # `fetch --depth` fails silently when there is nothing at all to fetch
+        empty = repo._run("ls-remote", "--end-of-options", url, ok=range(256), env=remote_env())
+        if empty.exit_code == 0 and not empty.stdout.strip():
+            res = empty
     if res.exit_code != 0:
         detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GTOError(f"Cannot read the remote repository '{url}': {detail[-1] if detail else 'git fetch failed'}")
