@@ -236,12 +236,17 @@ class Repo:
         paths = res.stdout.decode("utf-8", "surrogateescape").split("\0")
         return [p for p in paths if p == name or p.endswith("/" + name)]
 
-    def fetch_tag(self, remote, name):
+    def fetch_tag(self, remote, name, patterns=()):
         """Re-fetch one tag as the remote has it (CI checkouts rewrite the
-        triggering annotated tag as a lightweight one)."""
+        triggering annotated tag as a lightweight one); then, best effort and
+        never overwriting, the tags matching `patterns` (the artifact's other
+        tags, which a single-tag checkout lacks)."""
         ref = "refs/tags/" + name
         self._run("fetch", "--quiet", "--force", "--no-tags", "--end-of-options", remote, f"{ref}:{ref}",
                   env=remote_env())
+        if patterns:
+            self._run("fetch", "--quiet", "--no-tags", "--end-of-options", remote,
+                      *(f"{p}:{p}" for p in patterns), ok=range(256), env=remote_env())
 
     # -- writing -------------------------------------------------------------
 
