@@ -19,9 +19,9 @@ _BUFSIZES = {"_out_bufsize": 1 << 16, "_err_bufsize": 1 << 16}
 class TagRecord:
     """One tag as git stores it. `commit` is the peeled target when the tag is
     annotated and points at a commit, else None; `annotated` is False for
-    lightweight tags."""
+    lightweight tags. `parsed`: what read_tags' `parse` hook made of it."""
 
-    __slots__ = ("name", "annotated", "oid", "commit", "tagger", "email", "timestamp", "tz", "message")
+    __slots__ = ("name", "annotated", "oid", "commit", "tagger", "email", "timestamp", "tz", "message", "parsed")
 
     def __init__(self, name, annotated, oid, commit, tagger="", email="", timestamp=0, tz="+0000", message=""):
         self.name = name
@@ -33,6 +33,7 @@ class TagRecord:
         self.timestamp = timestamp
         self.tz = tz
         self.message = message
+        self.parsed = None
 
     def __repr__(self):
         return f"TagRecord({self.name!r})"
@@ -79,8 +80,9 @@ class _RecordStream:
     """Parse for-each-ref output as it arrives, so that on a big registry
     Python works while git is still reading tag objects."""
 
-    def __init__(self, fields):
+    def __init__(self, fields, parse=None):
         self.fields = fields
+        self.parse = parse
         self.records = []
         self.rest = ""
 
@@ -90,13 +92,20 @@ class _RecordStream:
         if end < 0:
             self.rest = data
             return
-        self.records.extend(parse_tag_records(data[: end + 1], self.fields))
+        self._add(data[: end + 1])
         self.rest = data[end + 1 :]
 
     def finish(self):
         if self.rest.strip("\n"):
-            self.records.extend(parse_tag_records(self.rest, self.fields))
+            self._add(self.rest)
         return self.records
+
+    def _add(self, text):
+        records = parse_tag_records(text, self.fields)
+        if self.parse is not None:
+            for record in records:
+                record.parsed = self.parse(record)
+        self.records.extend(records)
 
 
 # -r URL: only these transports, never `ext::` or other helpers, and never a prompt.
@@ -179,14 +188,15 @@ class Repo:
 
     # -- reading -------------------------------------------------------------
 
-    def read_tags(self, patterns=None, fields="full"):
+    def read_tags(self, patterns=None, fields="full", parse=None):
         """Every tag under refs/tags (or matching `patterns`), in one
         for-each-ref. fields: "state" (enough for the registry) or "full"
-        (also tagger and message)."""
+        (also tagger and message). parse(record), if given, runs on each
+        record as soon as it arrives; its result is record.parsed."""
         chosen = _STATE_FIELDS if fields == "state" else _TAG_FIELDS + (_MESSAGE_FIELD,)
         args = ["for-each-ref", "--format=" + "%00".join(chosen) + "%00", "--"]
         args += list(patterns) if patterns else ["refs/tags"]
-        stream = _RecordStream(fields)
+        stream = _RecordStream(fields, parse)
         self._run(*args, out=stream.feed)
         return stream.finish()
 

@@ -270,24 +270,32 @@ def tag_event(record, tag):
                  counter=tag.counter)
 
 
+def parse_record(record):
+    """(Tag or None, Event or None) for one TagRecord: no Tag for a non-GTO
+    tag, no Event for a lightweight tag, a tag on a non-commit or the
+    reserved `NAME@created`. The reader runs this while git is still
+    writing (git.Repo.read_tags' `parse` hook)."""
+    name = record.name
+    tag = T.parse_tag(name) if "@" in name or "#" in name else None
+    if tag is None or not record.annotated or record.commit is None or tag.kind == T.CREATION:
+        return tag, None
+    return tag, tag_event(record, tag)
+
+
 def build(records, artifact=None):
     """Build the registry from TagRecords (git.read_tags), optionally only
     for one artifact. Lightweight tags, non-GTO tags, tags on non-commits and
     the reserved `NAME@created` are ignored."""
     registry = Registry()
     passes = ([], [], [])
-    parse = T.parse_tag
     for record in records:
-        name = record.name
-        tag = parse(name) if "@" in name or "#" in name else None
+        tag, event = record.parsed or parse_record(record)
         if tag is None or (artifact is not None and tag.artifact != artifact):
             continue
         if not record.annotated:
             registry.ignored_lightweight.append(record.name)
+        if event is None:
             continue
-        if record.commit is None or tag.kind == T.CREATION:
-            continue
-        event = tag_event(record, tag)
         if tag.kind == T.DEPRECATION:
             passes[0].append(event)
         elif tag.kind in (T.REGISTRATION, T.DEREGISTRATION):

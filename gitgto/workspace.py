@@ -91,7 +91,7 @@ class Workspace:
 
     def read_tags(self, artifact=None, fields="full"):
         patterns = tags.ref_patterns(artifact) if artifact is not None else None
-        self.records = self.repo.read_tags(patterns, fields)
+        self.records = self.repo.read_tags(patterns, fields, parse=reg.parse_record)
         return self.records
 
     def registry(self, artifact=None, fields="full", annotations=None, commits=None):
