@@ -55,9 +55,8 @@ def _problem(name, entry):
         return None
     if not isinstance(entry, dict):
         return "expected a mapping"
-    unknown = set(entry) - set(FIELDS)
-    if unknown:
-        return f"unknown key {sorted(map(str, unknown))[0]!r}"
+    if not all(isinstance(key, str) for key in entry):
+        return "keys must be strings"
     for key in ("type", "path", "description"):
         if entry.get(key) is not None and not isinstance(entry[key], str):
             return f"'{key}' must be a string"
@@ -70,7 +69,10 @@ def _problem(name, entry):
 
 
 def normalize(entry):
+    """GTO's fields with their defaults, plus any other key the file has
+    (kept as it is, so rewriting the file never loses it)."""
     out = {key: entry.get(key, DEFAULTS[key]) for key in FIELDS}
+    out.update((key, value) for key, value in entry.items() if key not in DEFAULTS)
     out["labels"] = list(out["labels"] or [])
     if out["description"] is None:
         out["description"] = ""
@@ -157,6 +159,11 @@ def visible(annotation):
     return {k: annotation[k] for k in FIELDS if annotation.get(k) != DEFAULTS[k]}
 
 
+def extra(annotation):
+    """Keys GTO does not know, preserved when the file is rewritten."""
+    return {k: v for k, v in annotation.items() if k not in DEFAULTS}
+
+
 # -- the work-tree file --------------------------------------------------------
 
 
@@ -182,7 +189,7 @@ def dump(index):
     """GTO's file layout: block style, keys sorted, defaults left out."""
     import yaml
 
-    data = {name: dict(sorted(visible(a).items())) for name, a in sorted(index.items())}
+    data = {name: dict(sorted({**extra(a), **visible(a)}.items())) for name, a in sorted(index.items())}
     return yaml.safe_dump(data, default_flow_style=False, sort_keys=True, allow_unicode=True)
 
 

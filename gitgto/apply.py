@@ -38,6 +38,13 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
     if push and not ws.remote_url and remote.startswith("-"):
         raise GTOError(f"Invalid remote '{remote}': a remote name or URL must not start with '-'")
     done = []
+    if push or ws.remote_url:
+        # Each tag is pushed right after it is made (reference §8.1, §5.8).
+        def after(action):
+            push_actions(ws, [action], ws.remote_url or remote)
+    else:
+        def after(action):
+            output.push_hint(action.tag, delete=action.delete)
     for attempt in range(ATTEMPTS):
         registry = ws.registry(artifact)
         actions = make_plan(registry, ws.records)
@@ -46,18 +53,16 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
                 output.echo(describe(action, dry_run=True))
             return actions
         try:
-            _act(ws.repo, actions, done, announce=not push and not ws.remote_url)
+            _act(ws.repo, actions, done, after)
             break
         except LostRace:
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
     else:
         raise GTOError("Other writers kept changing this artifact's tags; nothing more was done. Try again.")
-    if push or ws.remote_url:
-        push_actions(ws, done, ws.remote_url or remote)
     return done
 
 
-def _act(repo, actions, done, announce):
+def _act(repo, actions, done, after):
     deletions = [a for a in actions if a.delete]
     if deletions:
         from .errors import GitError
@@ -69,8 +74,7 @@ def _act(repo, actions, done, announce):
         for action in deletions:
             done.append(action)
             output.echo(describe(action))
-            if announce:
-                output.push_hint(action.tag, delete=True)
+            after(action)
     for action in actions:
         if action.delete:
             continue
@@ -78,12 +82,11 @@ def _act(repo, actions, done, announce):
             raise LostRace()
         done.append(action)
         output.echo(describe(action))
-        if announce:
-            output.push_hint(action.tag)
+        after(action)
 
 
 def push_actions(ws, actions, remote):
-    """Push exactly the created and deleted tags, in one `git push`."""
+    """Push exactly these created and deleted tags, in one `git push`."""
     if not actions:
         return
     refspecs = [(":" if a.delete else "") + "refs/tags/" + a.tag for a in actions]
@@ -95,7 +98,8 @@ def push_actions(ws, actions, remote):
         local = "; ".join(("deleted locally: " if a.delete else "created locally: ") + a.tag for a in actions)
         lines = err.strip().splitlines()
         detail = next((x for x in lines if x.startswith(("fatal:", "error:"))), lines[-1] if lines else "no details")
-        raise GTOError(f"The command `git push {remote} ...` failed ({detail}). Make sure your local "
+        shown = " ".join(f"`git push {'--delete ' if a.delete else ''}{remote} {a.tag}`" for a in actions)
+        raise GTOError(f"The command {shown} failed ({detail}). Make sure your local "
                        f"repository is in sync with the remote. The tags stay as they are here ({local}).")
     for action in actions:
         if action.delete:

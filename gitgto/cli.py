@@ -70,9 +70,34 @@ def output_group(parser, *flags, json=True, plain=True):
     return group
 
 
+MAX_MESSAGE = 16 * 1024 * 1024
+
+
+def _message_file(path):
+    """-F FILE: the tag message from a file or stdin (any size the argument
+    list could not carry), as UTF-8 text."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_MESSAGE + 1)
+        else:
+            with open(path, "rb") as f:
+                data = f.read(MAX_MESSAGE + 1)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read '{path}': {exc.strerror}")
+    if len(data) > MAX_MESSAGE:
+        raise argparse.ArgumentTypeError(f"'{path}' is larger than 16 MiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise argparse.ArgumentTypeError(f"'{path}' is not UTF-8 text")
+
+
 def write_options(parser, simple=True):
     """Options of every command that writes tags."""
-    parser.add_argument("-m", "--message", help="message to annotate the Git tag with")
+    message = parser.add_mutually_exclusive_group()
+    message.add_argument("-m", "--message", help="message to annotate the Git tag with")
+    message.add_argument("-F", "--file", type=_message_file, dest="message", metavar="FILE",
+                         help="take the message from FILE ('-' for standard input), stored as it is")
     if simple:
         parser.add_argument("--simple", choices=("auto", "true", "false"), default="auto",
                             help="use simple notation, e.g. `rf#prod` instead of `rf#prod#5` (default: auto)")

@@ -159,6 +159,10 @@ def default_message(name):
     return messages.get(tag.kind, "tag {n}").format(a=tag.artifact, v=tag.version, s=tag.stage, n=name)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes tens of seconds (e.g. installs the original gto once)")
+
+
 @pytest.fixture
 def clock():
     return Clock()
