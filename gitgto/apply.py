@@ -35,6 +35,8 @@ def describe(action, dry_run=False):
 
 def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin"):
     """make_plan(registry, records) -> [Action]; re-run after a lost race."""
+    if push and not ws.remote_url and remote.startswith("-"):
+        raise GTOError(f"Invalid remote '{remote}': a remote name or URL must not start with '-'")
     done = []
     if push or ws.remote_url:
         # Each tag is pushed right after it is made (reference §8.1, §5.8).

@@ -40,12 +40,15 @@ class TagRecord:
 
 
 def parse_raw_date(raw):
-    """`1700000000 +0100` -> (1700000000, "+0100"); empty or broken -> (0, "+0000")."""
+    """`1700000000 +0100` -> (1700000000, "+0100"); empty or broken -> (0, "+0000").
+    `18446744073709546616 +0000` (how git prints -5000) -> (-5000, "+0000")."""
     parts = raw.split()
     try:
         ts = int(parts[0])
     except (IndexError, ValueError):
         return 0, "+0000"
+    if ts >= 1 << 63:  # git prints a date before 1970 as an unsigned 64-bit number
+        ts -= 1 << 64
     tz = parts[1] if len(parts) > 1 and len(parts[1]) == 5 and parts[1][0] in "+-" else "+0000"
     return ts, tz
 
@@ -129,6 +132,11 @@ def fetch_registry(url, directory):
     res = repo._run(*fetch, "+HEAD:refs/heads/remote-head", ok=range(256), env=remote_env())
     if res.exit_code != 0:  # an empty remote has no HEAD: tags alone, then
         res = repo._run(*fetch, ok=range(256), env=remote_env())
+    if res.exit_code != 0 and not res.stderr.strip():
+        # `fetch --depth` fails silently when there is nothing at all to fetch
+        empty = repo._run("ls-remote", "--end-of-options", url, ok=range(256), env=remote_env())
+        if empty.exit_code == 0 and not empty.stdout.strip():
+            res = empty
     if res.exit_code != 0:
         detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GTOError(f"Cannot read the remote repository '{url}': {detail[-1] if detail else 'git fetch failed'}")
@@ -238,12 +246,17 @@ class Repo:
         paths = res.stdout.decode("utf-8", "surrogateescape").split("\0")
         return [p for p in paths if p == name or p.endswith("/" + name)]
 
-    def fetch_tag(self, remote, name):
+    def fetch_tag(self, remote, name, patterns=()):
         """Re-fetch one tag as the remote has it (CI checkouts rewrite the
-        triggering annotated tag as a lightweight one)."""
+        triggering annotated tag as a lightweight one); then, best effort and
+        never overwriting, the tags matching `patterns` (the artifact's other
+        tags, which a single-tag checkout lacks)."""
         ref = "refs/tags/" + name
         self._run("fetch", "--quiet", "--force", "--no-tags", "--end-of-options", remote, f"{ref}:{ref}",
                   env=remote_env())
+        if patterns:
+            self._run("fetch", "--quiet", "--no-tags", "--end-of-options", remote,
+                      *(f"{p}:{p}" for p in patterns), ok=range(256), env=remote_env())
 
     # -- writing -------------------------------------------------------------
 

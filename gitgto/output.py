@@ -25,8 +25,22 @@ def echo(text="", file=None):
     (file or sys.stdout).write(text + "\n")
 
 
+MAX_ERROR = 1000  # characters: a 10,000-character value is not echoed whole
+
+
+def one_line(message):
+    """An error is one line: control characters (a newline in a value the
+    user typed) are shown escaped, and an overlong message is cut in the middle."""
+    text = "".join(c if c >= " " and c != "\x7f" else c.encode("unicode_escape").decode("ascii")
+                   for c in message.strip())
+    if len(text) > MAX_ERROR:
+        half = MAX_ERROR // 2 - 3
+        text = text[:half] + " ... " + text[-half:]
+    return text
+
+
 def error(message):
-    sys.stderr.write(emoji(EMOJI_FAIL) + message + "\n")
+    sys.stderr.write(emoji(EMOJI_FAIL) + one_line(message) + "\n")
 
 
 def warn(message):

@@ -64,6 +64,9 @@ class Request:
         else:
             name = T.format_tag(self.artifact, kind, version=version, stage=stage,
                                 counter=reg.next_counter(self.records, self.artifact))
+        if max(len(part.encode("utf-8")) for part in name.split("/")) > T.MAX_REF_COMPONENT:
+            raise GTOError(f"The tag name '{T.shown(name)}' would be too long for git "
+                           f"(at most {T.MAX_REF_COMPONENT} bytes between slashes)")
         if name in self.names:
             raise GTOError(f"tag '{name}' already exists (a simple tag exists only once: "
                            f"delete it first, or use --simple false)")

@@ -126,13 +126,14 @@ def _ref_format_ok(name):
 
 
 MAX_LENGTH = 200  # git stores refs as files: keep tag names well under NAME_MAX
+MAX_REF_COMPONENT = 250  # NAME_MAX (255) less git's `.lock` suffix
 
 
 def check_name(value):
     """A stage, type or label (GTO's `name` rule)."""
     if not isinstance(value, str) or len(value) > MAX_LENGTH or not NAME_RE.match(value) \
             or not _ref_format_ok(value):
-        raise GTOError(INVALID_NAME.format(_shown(value)))
+        raise GTOError(INVALID_NAME.format(shown(value)))
     return value
 
 
@@ -140,11 +141,11 @@ def check_artifact(value):
     """An artifact name (`fullname`) whose tags git will accept."""
     if not isinstance(value, str) or len(value) > MAX_LENGTH or not FULLNAME_RE.match(value) \
             or not _ref_format_ok(artifact_in_tag(value)):
-        raise GTOError(INVALID_FULLNAME.format(_shown(value)))
+        raise GTOError(INVALID_FULLNAME.format(shown(value)))
     return value
 
 
-def _shown(value):
+def shown(value):
     """A user value made safe for a one-line message."""
     text = str(value)
     if len(text) > 80:

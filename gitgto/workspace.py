@@ -62,7 +62,10 @@ class Workspace:
             if repo_arg != "." and not os.path.isdir(repo_arg):
                 raise GTOError(f"No such repository: '{repo_arg}' is neither a directory nor a URL")
             self.repo = Repo(repo_arg)
-            self.config = config_mod.load(self.repo.root)
+            if self.repo.bare:  # no work tree: the configuration committed at HEAD
+                self.config = config_mod.load(None, text=self._committed(config_mod.CONFIG_FILE))
+            else:
+                self.config = config_mod.load(self.repo.root)
         output.settings["emojis"] = self.config.emojis
         self.records = None
         self._warned = False

@@ -21,7 +21,8 @@ def build_parser():
     cli.output_group(p, ("--name", "print the artifact name only"), ("--version", "print the version only"),
                      ("--stage", "print the stage only"), ("--event", "print the event only"), plain=False)
     p.add_argument("--fetch", action="store_true",
-                   help="first re-fetch the tag from the remote (CI checkouts make it lightweight)")
+                   help="first re-fetch the tag from the remote (CI checkouts make it lightweight), "
+                        "and the artifact's tags missing here")
     p.add_argument("--remote", default="origin", metavar="NAME", help="remote to fetch from (default: origin)")
     return p
 
@@ -42,7 +43,7 @@ def run(args):
     if tag is None:
         return 0
     if args.fetch:
-        ws.repo.fetch_tag(args.remote, name)
+        ws.repo.fetch_tag(args.remote, name, tags.ref_patterns(tag.artifact))
     registry = ws.registry(tag.artifact)
     events = [e for e in reg.history(registry, tag.artifact, ascending=True) if e.ref == name]
     if not events:
