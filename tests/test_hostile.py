@@ -329,7 +329,7 @@ YAML_FILES = {
     "artifacts-list": ("artifacts.yaml", "- rf\n"),
     "artifacts-labels-type": ("artifacts.yaml", "rf: {labels: tabular}\n"),
     "artifacts-bad-name": ("artifacts.yaml", "'a b': {type: model}\n"),
-    "artifacts-unknown-key": ("artifacts.yaml", "rf: {colour: red}\n"),
+    # (An unknown key in an entry is kept, not an error: test_annotate.py.)
     "artifacts-not-utf8": ("artifacts.yaml", b"rf: {type: \xff}\n"),
     "dvc-unsafe": ("dvc.yaml", f"artifacts:\n  rf: {UNSAFE}\n"),
     "dvc-malformed": ("dvc.yaml", "artifacts: [\n"),
