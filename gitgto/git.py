@@ -78,30 +78,34 @@ def parse_tag_records(output, fields="full"):
 
 class _RecordStream:
     """Parse for-each-ref output as it arrives, so that on a big registry
-    Python works while git is still reading tag objects."""
+    Python works while git is still reading tag objects. (sh takes it as a
+    file: it gets byte chunks, without the latency of a callback.)"""
 
     def __init__(self, fields, parse=None):
         self.fields = fields
         self.parse = parse
         self.records = []
-        self.rest = ""
+        self.rest = b""
 
-    def feed(self, chunk):
+    def write(self, chunk):
         data = self.rest + chunk
-        end = data.rfind("\0\n")  # the end of the last complete record
+        end = data.rfind(b"\0\n")  # the end of the last complete record
         if end < 0:
             self.rest = data
             return
         self._add(data[: end + 1])
         self.rest = data[end + 1 :]
 
+    def flush(self):
+        pass
+
     def finish(self):
-        if self.rest.strip("\n"):
+        if self.rest.strip(b"\n"):
             self._add(self.rest)
         return self.records
 
-    def _add(self, text):
-        records = parse_tag_records(text, self.fields)
+    def _add(self, data):
+        records = parse_tag_records(data.decode("utf-8", "surrogateescape"), self.fields)
         if self.parse is not None:
             for record in records:
                 record.parsed = self.parse(record)
@@ -166,7 +170,7 @@ class Repo:
     # -- running git ---------------------------------------------------------
 
     def _run(self, *args, stdin=None, ok=(0,), env=None, out=None):
-        """Run git; `out`: a callback that gets stdout (str) chunk by chunk
+        """Run git; `out`: a file-like object that gets stdout chunk by chunk
         while git is still writing."""
         import sh
 
@@ -175,7 +179,7 @@ class Repo:
         if stdin is not None:
             kwargs["_in"] = stdin
         if out is not None:
-            kwargs.update(_out=out, _decode_errors="surrogateescape")
+            kwargs["_out"] = out
         if env is not None:
             kwargs["_env"] = env
         try:
@@ -197,7 +201,7 @@ class Repo:
         args = ["for-each-ref", "--format=" + "%00".join(chosen) + "%00", "--"]
         args += list(patterns) if patterns else ["refs/tags"]
         stream = _RecordStream(fields, parse)
-        self._run(*args, out=stream.feed)
+        self._run(*args, out=stream)
         return stream.finish()
 
     def resolve_commit(self, ref):

@@ -134,6 +134,13 @@ class Version:
             return _last_of(self.registrations, self.deregistrations).kind == T.REGISTRATION
         return bool(self.stages or self.commit_events)
 
+    def active_vstages(self):
+        """Its active stages, the earliest activated first."""
+        active = [s for s in self.stages.values() if s.is_active]
+        if len(active) > 1:
+            active.sort(key=_activation)
+        return active
+
     @property
     def stage_events(self):
         return [e for vs in self.stages.values() for e in vs.assignments + vs.unassignments]
@@ -400,20 +407,23 @@ def check_limits(vs, av):
         raise GTOError("'versions_per_stage' must be >= -1")
 
 
+def _staged_versions(art, registered_only):
+    """Active versions with stages: the only ones that can hold a stage."""
+    return [v for v in art.versions if v.stages and v.is_active and (v.is_registered or not registered_only)]
+
+
 def stage_holders(art, sort="timestamp", vs=1, av=-1, registered_only=False):
     """stage -> [Version] per GTO's rules (reference §4.7), with `--av N`
     keeping each version's N *latest* active stages (DECISIONS §4)."""
     check_limits(vs, av)
-    versions = [v for v in art.versions if v.stages and v.is_active and (v.is_registered or not registered_only)]
+    versions = _staged_versions(art, registered_only)
     if sort == "semver":
         # (By timestamp, the kept stages are sorted by their own keys below,
         # which are unique: the order of the versions does not matter.)
         versions = sort_versions(versions, sort)
     kept = []
     for v in versions:
-        active = [s for s in v.stages.values() if s.is_active]
-        if len(active) > 1:
-            active.sort(key=_activation)
+        active = v.active_vstages()
         if av >= 0:
             active = active[len(active) - av:] if av else []
         kept.extend(active)
@@ -434,8 +444,7 @@ def _activation(vstage):
 
 def active_stages(art, registered_only=False):
     """Stages with an active assignment on an active version."""
-    return {s.stage for v in art.versions if v.stages and v.is_active and (v.is_registered or not registered_only)
-            for s in v.stages.values() if s.is_active}
+    return {s.stage for v in _staged_versions(art, registered_only) for s in v.stages.values() if s.is_active}
 
 
 def version_stages(version, holders):
