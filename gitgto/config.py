@@ -16,12 +16,12 @@ KNOWN_KEYS = {"types", "stages", "emojis", "log_level", "debug", "index",
 
 
 class Config:
-    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", path=None):
+    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", source=None):
         self.types = types  # None = anything valid
         self.stages = stages
         self.emojis = emojis
         self.log_level = log_level
-        self.path = path
+        self.source = source  # the file read, relative to the repository root: None, `.gto` or `HEAD:.gto`
 
     def check_stage(self, stage):
         tags.check_name(stage)
@@ -50,12 +50,13 @@ def load(root, environ=os.environ, text=None):
     """Read `<root>/.gto` (root None: a bare repository, no file; or the
     file's committed `text`, for remote repositories) and the environment.
     Errors name the file (or variable) and the key."""
-    values = {}
+    values, source = {}, None
     path = os.path.join(root, CONFIG_FILE) if root else None
     if text is not None:
-        path = "HEAD:" + CONFIG_FILE
+        path = source = "HEAD:" + CONFIG_FILE
         values = _parse(text, path)
     elif path and os.path.isfile(path):
+        source = CONFIG_FILE
         values = _read_file(path)
     where = {key: f"config file '{path}'" for key in values}
     for key in ("types", "stages", "emojis", "log_level"):
@@ -68,7 +69,7 @@ def load(root, environ=os.environ, text=None):
         stages=_names(values.get("stages"), "stages", where),
         emojis=_bool(values.get("emojis", True), "emojis", where),
         log_level=str(values.get("log_level", "INFO")),
-        path=path,
+        source=source,
     )
 
 

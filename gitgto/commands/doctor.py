@@ -51,7 +51,7 @@ def run(args):
     output.echo("---------------------------------")
     ws = Workspace(args.repo)
     cfg = ws.config
-    output.echo(f"CONFIG_FILE={cfg.path!r}")
+    output.echo(f"CONFIG_FILE={cfg.source!r}")
     output.echo(f"TYPES={cfg.types!r}")
     output.echo(f"STAGES={cfg.stages!r}")
     output.echo(f"EMOJIS={cfg.emojis!r}")
