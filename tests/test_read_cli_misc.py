@@ -247,13 +247,14 @@ def test_doctor_no_issues(tagged):
     res = tagged.gto("doctor")
     assert res.out.splitlines()[0].startswith("🪴  git-gto version: ")
     assert res.out.splitlines()[-1] == "✅  No issues found"
-    assert "CONFIG_FILE='.gto'" in res.out
+    assert "CONFIG_FILE=None" in res.out  # no .gto here
     assert "STAGES=None" in res.out
 
 
 def test_doctor_shows_the_repo_config(tagged):
     tagged.write(".gto", "stages: [dev, prod]\n")
-    assert "STAGES=['dev', 'prod']" in tagged.gto("doctor").out
+    out = tagged.gto("doctor").out
+    assert "STAGES=['dev', 'prod']" in out and "CONFIG_FILE='.gto'" in out
 
 
 def test_two_versions_on_one_commit_keep_working_and_doctor_reports(tagged):
