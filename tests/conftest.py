@@ -34,6 +34,14 @@ class Result:
         self.err = proc.stderr
         self.code = proc.returncode
 
+    @property
+    def lines(self):
+        return self.out.splitlines()
+
+    @property
+    def err_lines(self):
+        return self.err.splitlines()
+
     def __repr__(self):
         return f"Result({self.args!r}, code={self.code}, out={self.out!r}, err={self.err!r})"
 

@@ -7,63 +7,32 @@ sleeping). `gto(...)` runs the real `git gto ...` in a subprocess with an
 argument list; `bin/` of this checkout and the interpreter running the tests
 come first on PATH."""
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-BIN = Path(__file__).resolve().parents[1] / "bin"
+from conftest import Result, hermetic_env
+
 START = 1_700_000_000  # 2023-11-14T22:13:20Z
 
 NAME, EMAIL = "Test Committer", "committer@example.invalid"
 AUTHOR, AUTHOR_EMAIL = "Test Author", "author@example.invalid"
 
 
-class Result:
-    def __init__(self, args, proc):
-        self.args = args
-        self.out = proc.stdout
-        self.err = proc.stderr
-        self.code = proc.returncode
-
-    @property
-    def lines(self):
-        return self.out.splitlines()
-
-    @property
-    def err_lines(self):
-        return self.err.splitlines()
-
-    def __repr__(self):
-        return f"Result({self.args!r}, code={self.code}, out={self.out!r}, err={self.err!r})"
-
-
 def base_env(home):
-    """The environment every git and git-gto process of a test runs with."""
+    """The environment every git and git-gto process of a test runs with:
+    the shared hermetic one, with distinct author and committer identities
+    (so that a test can tell which one a tag records)."""
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
-    gitconfig = home / "empty-gitconfig"
-    gitconfig.touch()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GIT_", "GTO_")) and k not in ("EMAIL",)}
-    path = os.pathsep.join([str(BIN), os.path.dirname(sys.executable), env.get("PATH", "/usr/bin:/bin")])
-    env.update({
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(gitconfig),
+    return hermetic_env(home, {
         "GIT_AUTHOR_NAME": AUTHOR,
         "GIT_AUTHOR_EMAIL": AUTHOR_EMAIL,
         "GIT_COMMITTER_NAME": NAME,
         "GIT_COMMITTER_EMAIL": EMAIL,
+        "XDG_CONFIG_HOME": str(home / ".config"),
         "GIT_TERMINAL_PROMPT": "0",
-        "TZ": "UTC",
-        "LC_ALL": "C.UTF-8",
-        "LANG": "C.UTF-8",
         "PYTHONIOENCODING": "utf-8",
-        "PATH": path,
     })
-    return env
 
 
 class GtoRepo:
