@@ -82,6 +82,16 @@ def iso_time(timestamp, tz):
     return when(timestamp, tz).isoformat()
 
 
+# The look of GTO's tables (tabulate's "fancy_outline"), in prettytable's terms.
+FANCY_OUTLINE = {
+    "horizontal_char": "═", "vertical_char": "│", "junction_char": "╪",
+    "top_junction_char": "╤", "bottom_junction_char": "╧",
+    "left_junction_char": "╞", "right_junction_char": "╡",
+    "top_left_junction_char": "╒", "top_right_junction_char": "╕",
+    "bottom_left_junction_char": "╘", "bottom_right_junction_char": "╛",
+}
+
+
 def table(header, rows, plain=False):
     """Print rows in GTO's columns: a bordered table, or with --plain one
     row a line, tab-separated, header first."""
@@ -97,18 +107,8 @@ def table(header, rows, plain=False):
 
     t = PrettyTable(header)
     t.align = "l"
-    # The look of GTO's "fancy_outline" tables.
-    t.horizontal_char = "═"
-    t.vertical_char = "│"
-    t.junction_char = "╪"
-    t.top_junction_char = "╤"
-    t.bottom_junction_char = "╧"
-    t.left_junction_char = "╞"
-    t.right_junction_char = "╡"
-    t.top_left_junction_char = "╒"
-    t.top_right_junction_char = "╕"
-    t.bottom_left_junction_char = "╘"
-    t.bottom_right_junction_char = "╛"
+    for attribute, char in FANCY_OUTLINE.items():
+        setattr(t, attribute, char)
     t.add_rows(cells)
     echo(t.get_string())
 
