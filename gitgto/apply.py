@@ -46,7 +46,7 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
         def after(action):
             output.push_hint(action.tag, delete=action.delete)
     for attempt in range(ATTEMPTS):
-        registry = ws.registry(artifact)
+        registry = ws.registry(artifact, fields="state")  # plans need no messages
         actions = make_plan(registry, ws.records)
         if dry_run:
             for action in actions:
