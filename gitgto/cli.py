@@ -10,6 +10,10 @@ from . import output
 from .commands import module_name
 from .errors import GTOError
 
+# Module name -> the package that provides it (imported lazily, so a missing
+# one shows up while a command runs).
+DEPENDENCIES = {"sh": "sh", "yaml": "PyYAML", "semantic_version": "semantic-version", "prettytable": "prettytable"}
+
 MAN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "man")
 
 
@@ -130,6 +134,11 @@ def main(command, argv):
     except Exception as exc:  # noqa: BLE001 - the single wrapper
         if args.traceback:
             raise
+        if isinstance(exc, ModuleNotFoundError) and exc.name in DEPENDENCIES:
+            package = DEPENDENCIES[exc.name]
+            output.error(f"git-gto needs the Python package '{package}', which {sys.executable} "
+                         f"does not have: {sys.executable} -m pip install {package}")
+            return 1
         output.error(f"Unexpected error: {exc}")
         sys.stderr.write("Please report it, running the command with '--traceback'.\n")
         return 1

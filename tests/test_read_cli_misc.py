@@ -382,3 +382,14 @@ def test_no_traceback_unless_asked(tagged):
     assert "Traceback" not in tagged.gto("show", expect=1).err
     res = tagged.gto("show", "--traceback", check=False)
     assert res.code == 1 and "Traceback" in res.err
+
+
+def test_a_missing_dependency_is_a_clear_error(tagged, tmp_path):
+    """An interpreter without `sh` (here: one that cannot import it) gets told
+    which package to install, not a traceback."""
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sh.py").write_text("raise ModuleNotFoundError('no sh here', name='sh')\n")
+    res = tagged.gto("show", env={"PYTHONPATH": str(blocker)}, expect=1)
+    assert "Traceback" not in res.err
+    assert res.err.startswith("❌ git-gto needs the Python package 'sh'")
