@@ -8,6 +8,7 @@ description, custom. Reading from commits goes through one
 import os
 
 from . import tags
+from .config import load_yaml
 from .errors import GTOError
 
 INDEX_FILE = "artifacts.yaml"
@@ -19,14 +20,9 @@ MAX_BYTES = 16 * 1024 * 1024  # refuse to parse anything larger
 
 
 def _yaml_load(text, what):
-    import yaml
-
     if len(text) > MAX_BYTES:
         raise GTOError(f"{what}: file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise GTOError(f"{what}: {' '.join(str(exc).split())}")
+    return load_yaml(text, what)
 
 
 def parse_index(text, where=INDEX_FILE):

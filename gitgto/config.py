@@ -87,13 +87,19 @@ def _read_file(path):
         raise GTOError(f"Wrong config file '{path}': {_one_line(exc)}")
 
 
-def _parse(text, path):
+def load_yaml(text, what):
+    """YAML through the safe loader; a syntax error is a GTOError that
+    starts with `what`. (PyYAML is imported only here, when a file exists.)"""
     import yaml
 
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise GTOError(f"Wrong config file '{path}': {_one_line(exc)}")
+        raise GTOError(f"{what}: {_one_line(exc)}")
+
+
+def _parse(text, path):
+    data = load_yaml(text, f"Wrong config file '{path}'")
     if data is None:
         return {}
     if not isinstance(data, dict):

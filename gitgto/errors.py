@@ -7,12 +7,6 @@ class GTOError(Exception):
     exit_code = 1
 
 
-class UsageError(GTOError):
-    """Bad command-line usage (conflicting flags and the like): exit 2."""
-
-    exit_code = 2
-
-
 class GitError(GTOError):
     """git itself failed in a way the user must see."""
 

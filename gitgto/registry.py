@@ -8,8 +8,6 @@ from operator import attrgetter
 from . import tags as T
 from .errors import GTOError
 
-PRIORITY = {T.COMMIT: 0, T.CREATION: 1, T.DEPRECATION: 2, T.REGISTRATION: 3,
-            T.DEREGISTRATION: 4, T.ASSIGNMENT: 5, T.UNASSIGNMENT: 6}
 ADDITIONS = (T.COMMIT, T.CREATION, T.REGISTRATION, T.ASSIGNMENT)
 
 
@@ -33,10 +31,6 @@ class Event:
         self.counter = counter
         self.annotation = annotation
         self.key = (timestamp, -1 if counter is None else counter, ref)
-
-    @property
-    def priority(self):
-        return PRIORITY[self.kind]
 
     @property
     def addition(self):
@@ -267,9 +261,6 @@ class Registry:
         if art is None:
             raise GTOError(f"Cannot find artifact '{name}'")
         return art
-
-    def events(self):
-        return [e for a in self.artifacts.values() for e in a.events]
 
 
 def tag_event(record, tag):
