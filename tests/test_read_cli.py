@@ -203,21 +203,40 @@ def test_show_stage_shortcut_keeps_every_stage_of_the_version(showcase):
 
 
 def test_show_artifact_json(showcase):
+    """GTO's version objects (DECISIONS §5), then git-gto's commit/registered/active."""
     data = json.loads(showcase.gto("show", "rf", "--json").out)
-    assert [list(d) for d in data] == [["artifact", "version", "stages", "created_at", "ref", "commit",
-                                        "registered", "active", "author", "author_email", "message"]] * 2
+    assert [list(d) for d in data] == [["artifact", "commit_hexsha", "version", "registrations", "deregistrations",
+                                        "stages", "is_active", "activated_at", "created_at", "author",
+                                        "author_email", "message", "ref", "discovered", "commit",
+                                        "registered", "active"]] * 2
+    registered = iso(showcase_time(showcase, "rf@v1.2.4"))
+    staged = iso(showcase_time(showcase, "rf#staging#2"))
+    who = {"author": "GTO Tester", "author_email": "tester@example.com"}
     assert data[0] == {
-        "artifact": "rf", "version": "v1.2.4", "stages": ["staging"],
-        "created_at": iso(showcase_time(showcase, "rf@v1.2.4")), "ref": "rf@v1.2.4", "commit": showcase.c2,
-        "registered": True, "active": True, "author": "GTO Tester", "author_email": "tester@example.com",
-        "message": "Registering artifact rf version v1.2.4",
+        "artifact": "rf", "commit_hexsha": showcase.c2, "version": "v1.2.4",
+        "registrations": [{"priority": 3, "addition": True, "artifact": "rf", "created_at": registered, **who,
+                           "message": "Registering artifact rf version v1.2.4", "commit_hexsha": showcase.c2,
+                           "tag": "rf@v1.2.4", "version": "v1.2.4"}],
+        "deregistrations": [],
+        "stages": [{"artifact": "rf", "commit_hexsha": showcase.c2, "version": "v1.2.4", "stage": "staging",
+                    "assignments": [{"priority": 5, "addition": True, "artifact": "rf", "created_at": staged, **who,
+                                     "message": "Assigning stage staging to artifact rf",
+                                     "commit_hexsha": showcase.c2, "tag": "rf#staging#2", "version": "v1.2.4",
+                                     "stage": "staging", "event": "assignment"}],
+                    "unassignments": [], "is_active": True, "activated_at": staged, "created_at": staged, **who,
+                    "message": "Assigning stage staging to artifact rf", "ref": "rf#staging#2"}],
+        "is_active": True, "activated_at": registered, "created_at": registered, **who,
+        "message": "Registering artifact rf version v1.2.4", "ref": "rf@v1.2.4", "discovered": False,
+        "commit": showcase.c2, "registered": True, "active": True,
     }
-    assert data[1]["stages"] == ["production"] and data[1]["commit"] == showcase.c1
+    assert [s["stage"] for s in data[1]["stages"]] == ["production"] and data[1]["commit_hexsha"] == showcase.c1
+    assert [a["tag"] for a in data[1]["stages"][0]["assignments"]] == ["rf#production#1", "rf#production#4"]
 
 
 def test_show_json_never_shortens(showcase):
     data = json.loads(showcase.gto("show", "nn", "--json").out)
     assert data[1]["version"] == showcase.c2 and data[1]["ref"] == showcase.c2 and not data[1]["registered"]
+    assert data[1]["discovered"] is True and data[1]["commit_hexsha"] == showcase.c2
 
 
 def test_show_artifact_errors(showcase):
@@ -379,7 +398,7 @@ def test_monorepo_artifacts(repo):
     assert [e["artifact"] for e in json.loads(repo.gto("history", "--json").out)] == \
         ["model", "models/churn:model", "models/churn:model"]
     data = json.loads(repo.gto("check-ref", "models/churn=model#prod#1", "--json").out)
-    assert data["artifact"] == "models/churn:model" and data["commit"] == c
+    assert data["artifact"] == "models/churn:model" and data["commit_hexsha"] == data["commit"] == c
     assert lines(repo.gto("history", "models/churn:model", "--plain"))[1].split("\t")[1] == "models/churn:model"
 
 
@@ -413,10 +432,12 @@ def test_history_json(showcase):
     assert len(data) == 8
     assert data[0] == {
         "timestamp": iso(showcase_time(showcase, "rf#production#4")), "artifact": "rf", "event": "assignment",
-        "version": "v1.2.3", "stage": "production", "commit": showcase.c1, "ref": "rf#production#4",
+        "priority": 5, "version": "v1.2.3", "stage": "production", "commit": showcase.c1,
         "author": "GTO Tester", "author_email": "tester@example.com",
-        "message": "Assigning stage production to artifact rf",
+        "message": "Assigning stage production to artifact rf", "ref": "rf#production#4",
     }
+    assert list(data[0]) == ["timestamp", "artifact", "event", "priority", "version", "stage", "commit",
+                             "author", "author_email", "message", "ref"]  # GTO's order
     assert data[-1]["stage"] is None and data[-1]["event"] == "registration"
 
 
@@ -488,10 +509,13 @@ def test_check_ref_unnamed_version_sentence(repo):
 
 def test_check_ref_json(showcase):
     data = json.loads(showcase.gto("check-ref", "rf#production#3", "--json").out)
-    assert data == {"artifact": "rf", "event": "assignment", "version": "v1.2.4", "stage": "production",
-                    "created_at": iso(showcase_time(showcase, "rf#production#3")), "commit": showcase.c2,
-                    "tag": "rf#production#3", "author": "GTO Tester", "author_email": "tester@example.com",
-                    "message": "Assigning stage production to artifact rf"}
+    assert data == {"artifact": "rf", "created_at": iso(showcase_time(showcase, "rf#production#3")),
+                    "author": "GTO Tester", "author_email": "tester@example.com",
+                    "message": "Assigning stage production to artifact rf", "commit_hexsha": showcase.c2,
+                    "tag": "rf#production#3", "version": "v1.2.4", "stage": "production", "event": "assignment",
+                    "commit": showcase.c2}
+    assert list(data)[:10] == ["artifact", "created_at", "author", "author_email", "message", "commit_hexsha",
+                               "tag", "version", "stage", "event"]  # GTO's keys in GTO's order, then ours
     reg = json.loads(showcase.gto("check-ref", "rf@v1.2.3", "--json").out)
     assert "stage" not in reg and reg["event"] == "registration" and reg["version"] == "v1.2.3"
     showcase.tag("rf@deprecated")

@@ -27,13 +27,6 @@ def build_parser():
     return p
 
 
-def event_json(e):
-    data = {"artifact": e.artifact, "event": e.kind, "version": e.version, "stage": e.stage,
-            "created_at": output.iso_time(e.timestamp, e.tz), "commit": e.commit, "tag": e.ref,
-            "author": e.author, "author_email": e.email, "message": e.message}
-    return {k: v for k, v in data.items() if v is not None}
-
-
 def run(args):
     from ..workspace import Workspace
 
@@ -56,7 +49,9 @@ def run(args):
         return 0
     event = events[0]
     if args.json:
-        output.print_json(event_json(event))
+        from ..gtojson import check_ref_object
+
+        output.print_json(check_ref_object(event))
     elif args.name:
         output.values([event.artifact])
     elif args.version:

@@ -16,21 +16,6 @@ def build_parser():
     return p
 
 
-def event_json(e):
-    return {
-        "timestamp": output.iso_time(e.timestamp, e.tz),
-        "artifact": e.artifact,
-        "event": e.kind,
-        "version": e.version,
-        "stage": e.stage,
-        "commit": e.commit,
-        "ref": e.ref,
-        "author": e.author,
-        "author_email": e.email,
-        "message": e.message,
-    }
-
-
 def run(args):
     from ..workspace import Workspace
 
@@ -40,7 +25,9 @@ def run(args):
     registry = ws.registry(args.artifact, fields="full" if args.json else "state")
     events = reg.history(registry, args.artifact, args.ascending)
     if args.json:
-        output.print_json([event_json(e) for e in events])
+        from ..gtojson import history_entry
+
+        output.print_json([history_entry(e) for e in events])
         return 0
     output.table(COLUMNS, [[output.table_time(e.timestamp, e.tz), e.artifact, e.kind,
                             output.short_sha(e.version) if e.version else "-", e.stage or "-",

@@ -117,20 +117,20 @@ def show_artifact(ws, args):
         versions = [v for v in versions if v.name == selector]
     if stage is not None:
         versions = [v for v in versions if stage in reg.version_stages(v, holders)]
-    rows = [version_row(art, v, holders) for v in versions]
-
     if args.json:
-        output.print_json(rows)
+        from ..gtojson import version_object
+
+        output.print_json([version_object(art, v, holders) for v in versions])
     elif flag == "version":
-        output.values(output.short_sha(r["version"]) for r in rows)
+        output.values(output.short_sha(v.name) for v in versions)
     elif flag == "stage":
-        output.values(", ".join(r["stages"]) for r in rows)
+        output.values(", ".join(reg.version_stages(v, holders)) for v in versions)
     elif flag == "ref":
-        output.values(output.short_sha(r["ref"]) for r in rows)
+        output.values(output.short_sha(_ref(v)) for v in versions)
     else:
         output.table(["artifact", "version", "stage", "created_at", "ref"],
-                     [[art.display_name, output.short_sha(r["version"]), ", ".join(r["stages"]),
-                       _table_time(v), output.short_sha(r["ref"])] for v, r in zip(versions, rows)],
+                     [[art.display_name, output.short_sha(v.name), ", ".join(reg.version_stages(v, holders)),
+                       _table_time(v), output.short_sha(_ref(v))] for v in versions],
                      plain=args.plain)
     return 0
 
@@ -140,20 +140,8 @@ def _table_time(version):
     return output.table_time(event.timestamp, event.tz) if event else None
 
 
-def version_row(art, version, holders):
-    """One version as a JSON object (git-gto's flat schema)."""
+def _ref(version):
+    """GTO's `ref` of a version: the tag of its authoring event (its commit
+    when it has none)."""
     event = version.authoring_event
-    row = {
-        "artifact": art.name,
-        "version": version.name,
-        "stages": reg.version_stages(version, holders),
-        "created_at": output.iso_time(event.timestamp, event.tz) if event else None,
-        "ref": event.ref if event else version.commit,
-        "commit": version.commit,
-        "registered": version.is_registered,
-        "active": version.is_active,
-        "author": event.author if event else None,
-        "author_email": event.email if event else None,
-        "message": event.message if event else None,
-    }
-    return row
+    return event.ref if event else version.commit
