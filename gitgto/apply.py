@@ -7,7 +7,7 @@ overwritten."""
 import random
 import time
 
-from . import output, tags as T
+from . import output, plan, tags as T
 from .errors import GTOError
 
 ATTEMPTS = 10
@@ -52,8 +52,10 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
             for action in actions:
                 output.echo(describe(action, dry_run=True))
             return actions
+        art = registry.artifact(artifact)
+        latest = max((e.timestamp for e in art.events), default=None) if art else None
         try:
-            _act(ws.repo, actions, done, after)
+            _act(ws.repo, actions, done, after, latest)
             break
         except LostRace:
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
@@ -62,7 +64,9 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
     return done
 
 
-def _act(repo, actions, done, after):
+def _act(repo, actions, done, after, latest=None):
+    """latest: the time of the artifact's latest event; every new tag is
+    dated after it (and after the one made before it)."""
     deletions = [a for a in actions if a.delete]
     if deletions:
         from .errors import GitError
@@ -75,11 +79,16 @@ def _act(repo, actions, done, after):
             done.append(action)
             output.echo(describe(action))
             after(action)
+    now = None
     for action in actions:
         if action.delete:
             continue
-        if not repo.create_tag(action.tag, action.commit, action.message):
+        if now is None:
+            now = repo.committer_time()
+        date = plan.tag_date(now, latest)
+        if not repo.create_tag(action.tag, action.commit, action.message, date=date):
             raise LostRace()
+        latest = date[0]
         _check_counter(repo, action)
         done.append(action)
         output.echo(describe(action))

@@ -264,13 +264,28 @@ class Repo:
 
     # -- writing -------------------------------------------------------------
 
-    def create_tag(self, name, commit, message):
-        """Create annotated tag `name` on `commit`. Returns False if the tag
-        exists already (another writer won the race); never overwrites."""
+    def committer_time(self):
+        """(unix time, "+hhmm") git would date a tag with now: GIT_COMMITTER_DATE
+        in any format git reads, else the clock and the local offset."""
+        if "GIT_COMMITTER_DATE" not in os.environ:
+            import time
+
+            now = time.time()
+            offset = time.localtime(now).tm_gmtoff // 60
+            sign = "-" if offset < 0 else "+"
+            return int(now), f"{sign}{abs(offset) // 60:02d}{abs(offset) % 60:02d}"
+        ident = self._run("var", "GIT_COMMITTER_IDENT").stdout.decode("utf-8", "surrogateescape")
+        return parse_raw_date(" ".join(ident.split()[-2:]))
+
+    def create_tag(self, name, commit, message, date=None):
+        """Create annotated tag `name` on `commit`, dated `date` ((unix time,
+        "+hhmm"); default: git's clock). Returns False if the tag exists
+        already (another writer won the race); never overwrites."""
         if "\0" in message:
             raise GTOError("The message must not contain NUL characters")
+        env = None if date is None else dict(os.environ, GIT_COMMITTER_DATE=f"@{date[0]} {date[1]}")
         res = self._run("tag", "-a", "--cleanup=verbatim", "-F", "-", "--end-of-options", name, commit,
-                        stdin=message.encode("utf-8", "surrogateescape"), ok=(0, 128))
+                        stdin=message.encode("utf-8", "surrogateescape"), ok=(0, 128), env=env)
         if res.exit_code == 0:
             return True
         if self.tag_exists(name):

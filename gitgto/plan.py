@@ -80,6 +80,17 @@ class Request:
                 for e in sorted(events, key=lambda e: e.key)]
 
 
+def tag_date(now, latest):
+    """A new tag's date: `now` ((unix time, "+hhmm")), moved to one second
+    after the artifact's `latest` event when the clock has not passed it.
+    Readers order events by date first, so a write never ties with the
+    events before it (three writes in one second keep their order)."""
+    when, tz = now
+    if latest is not None and when <= latest:
+        when = latest + 1
+    return when, tz
+
+
 def _counter_form(simple, default_simple):
     if simple == "true":
         return False

@@ -427,3 +427,13 @@ def test_counter_values_can_be_reused_after_delete():
     assert one(plan.plan_assign(t.req(force=True), "prod", version="v0.0.1")).tag == "m#prod#2"
     t.records = [r for r in t.records if r.name != "m#prod#1"]
     assert one(plan.plan_assign(t.req(), "prod", version="v0.0.1")).tag == "m#prod#1"
+
+
+@pytest.mark.parametrize("now,latest,expected", [
+    ((100, "+0200"), None, (100, "+0200")),   # a first event: the clock as it is
+    ((100, "+0200"), 99, (100, "+0200")),     # the clock moved past the latest event
+    ((100, "+0200"), 100, (101, "+0200")),    # same second: one later
+    ((100, "+0000"), 250, (251, "+0000")),    # the latest event is in the future
+])
+def test_tag_date_never_ties(now, latest, expected):
+    assert plan.tag_date(now, latest) == expected

@@ -1,0 +1,68 @@
+"""Drop-in fidelity (DECISIONS §4, §5): writes that never tie, release
+candidates that keep their past, the interoperability rule, auto-bump past
+deregistered names, shortcuts with any stage name, values echoed as typed.
+Everything runs the real `git gto …`; gto 1.10.1 itself is in test_interop.py."""
+
+import json
+
+import pytest
+
+from gtorepo import GtoRepo
+
+
+@pytest.fixture
+def r(tmp_path):
+    repo = GtoRepo(tmp_path)
+    repo.commit("init")
+    return repo
+
+
+def tag_time(r, tag):
+    return int(r.tag_info(tag)[3].split()[0])
+
+
+# -- writes never tie --------------------------------------------------------------
+
+
+def test_three_writes_in_one_second_keep_their_order(r):
+    """register, deregister, deprecate from a script within one second: the
+    deprecation is the latest event, so the artifact is gone."""
+    r.gto("register", "m")
+    r.gto("deregister", "m", "v0.0.1")
+    r.gto("deprecate", "m")
+    times = [tag_time(r, t) for t in ("m@v0.0.1", "m@v0.0.1!", "m@deprecated")]
+    assert times == [r.now, r.now + 1, r.now + 2]
+    assert [e["ref"] for e in json.loads(r.gto("history", "m", "--json").out)] == \
+        ["m@deprecated", "m@v0.0.1!", "m@v0.0.1"]
+    assert r.gto("show", "--name").out == ""
+
+
+def test_a_rollback_in_the_same_second_leaves_the_older_version_in_prod(r):
+    r.gto("register", "m")
+    r.commit("2")
+    r.gto("register", "m")
+    r.gto("assign", "m", "--version", "v0.0.2", "--stage", "prod")
+    r.gto("assign", "m", "--version", "v0.0.1", "--stage", "prod")  # same GIT_COMMITTER_DATE
+    assert r.gto("show", "m#prod", "--version").out == "v0.0.1\n"
+    assert json.loads(r.gto("show", "--json").out)["m"]["stage"] == {"prod": "v0.0.1"}
+
+
+def test_assign_that_registers_dates_the_registration_first(r):
+    r.gto("assign", "m", "--stage", "dev")
+    assert tag_time(r, "m#dev#1") == tag_time(r, "m@v0.0.1") + 1 == r.now + 1
+
+
+def test_a_moving_clock_is_not_touched(r):
+    """Only a write that would tie is moved: later clocks and their offsets
+    are git's own (GIT_COMMITTER_DATE in any format git reads)."""
+    r.gto("register", "m")
+    r.gto("assign", "m", "--stage", "dev", env={"GIT_COMMITTER_DATE": "2030-01-01T10:00:00+02:00"})
+    assert r.tag_info("m#dev#1")[3] == "1893484800 +0200"
+    r.gto("assign", "m", "--stage", "prod")  # the clock is now before the latest event
+    assert r.tag_info("m#prod#2")[3] == "1893484801 +0000"
+
+
+def test_other_artifacts_do_not_move_the_date(r):
+    r.gto("register", "a")
+    r.gto("register", "b")
+    assert tag_time(r, "a@v0.0.1") == tag_time(r, "b@v0.0.1") == r.now
