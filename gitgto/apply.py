@@ -51,6 +51,8 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
         if dry_run:
             for action in actions:
                 output.echo(describe(action, dry_run=True))
+                if action.warning:
+                    output.warn(action.warning)
             return actions
         art = registry.artifact(artifact)
         latest = max((e.timestamp for e in art.events), default=None) if art else None
@@ -92,6 +94,8 @@ def _act(repo, actions, done, after, latest=None):
         _check_counter(repo, action)
         done.append(action)
         output.echo(describe(action))
+        if action.warning:
+            output.warn(action.warning)
         after(action)
 
 

@@ -23,7 +23,7 @@ class Action:
     """Create tag `tag` on `commit`, or delete it (`oid` = what it pointed
     at when read, so a concurrent change is never deleted blindly)."""
 
-    __slots__ = ("delete", "tag", "kind", "commit", "message", "version", "oid")
+    __slots__ = ("delete", "tag", "kind", "commit", "message", "version", "oid", "warning")
 
     def __init__(self, tag, kind, commit=None, message=None, version=None, delete=False, oid=None):
         self.delete = delete
@@ -33,6 +33,7 @@ class Action:
         self.message = message
         self.version = version
         self.oid = oid
+        self.warning = None  # printed on stderr when the tag is made (--force past the interop rule)
 
     def __repr__(self):
         return f"Action({'delete' if self.delete else 'create'} {self.tag})"
@@ -104,21 +105,27 @@ def _counter_form(simple, default_simple):
 
 def choose_version(req, version=None, bump_part=None):
     """The name of a new version: --version, or a bump of the latest active
-    registered version (patch by default), or v0.0.1."""
+    registered version (patch by default), or v0.0.1; a name that a
+    deregistered version keeps is skipped."""
     art = req.art
     if version is not None:
         if not is_version(version):
             raise GTOError(f"Supplied version '{version}' cannot be parsed")
         return version
     latest = reg.latest(art) if art else None
-    if latest is None:
-        if bump_part is not None:
-            raise GTOError("Can't apply bump, because this is the first version being registered")
-        return FIRST_VERSION
-    name = bump(latest.name, bump_part or "patch")
-    while art.named(name) is not None:  # a deregistered version keeps its name
+    if latest is None and bump_part is not None:
+        raise GTOError("Can't apply bump, because this is the first version being registered")
+    name = FIRST_VERSION if latest is None else bump(latest.name, bump_part or "patch")
+    while art is not None and art.named(name) is not None:
         name = bump(name, bump_part or "patch")
     return name
+
+
+# The interoperability rule (DECISIONS §4): what gto 1.x cannot read needs --force.
+TWO_REGISTRATIONS = ("Version '{version}' was deregistered on this commit: registering it again makes "
+                     "a second registration of one version, which gto 1.x cannot read ('Multiple "
+                     "registrations are not supported'). Use --force to do it anyway.")
+FORCED = "--force: {what}, which gto 1.x cannot read{when}"
 
 
 def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
@@ -129,7 +136,7 @@ def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
         raise GTOError(f"'{req.artifact}' is already registered in this commit with version "
                        f"'{active[0].name}'. Use --force to add another version on this commit.")
     if version is None and at_commit and not active:
-        version = at_commit[0].name  # re-register a deregistered version under its name
+        version = at_commit[0].name  # a deregistered version keeps its commit (GTO)
     elif version is not None and at_commit and not active and not req.force \
             and version not in {v.name for v in at_commit}:
         raise GTOError(f"For this REF you can only register {at_commit[0].name} "
@@ -140,9 +147,18 @@ def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
         raise GTOError(f"Version '{name}' already was registered.")
     if taken is not None and taken.is_active:
         raise GTOError(f"'{req.artifact}' is already registered in this commit with version '{name}'")
+    if taken is not None and not req.force:
+        raise GTOError(TWO_REGISTRATIONS.format(version=name))
     if counter_form is None:
         counter_form = _counter_form(req.simple, default_simple=True)
-    return [req.create(T.REGISTRATION, commit, version=name, counter_form=counter_form)]
+    action = req.create(T.REGISTRATION, commit, version=name, counter_form=counter_form)
+    if taken is not None:
+        action.warning = FORCED.format(what=f"'{req.artifact}' now has two registrations of {name}", when="")
+    elif at_commit:
+        names = ", ".join(v.name for v in at_commit) + ", " + name
+        action.warning = FORCED.format(what=f"'{req.artifact}' now has {len(at_commit) + 1} versions on commit {commit[:7]} "
+                                            f"({names})", when=" once a stage is assigned there")
+    return [action]
 
 
 # -- assign ------------------------------------------------------------------

@@ -66,3 +66,29 @@ def test_other_artifacts_do_not_move_the_date(r):
     r.gto("register", "a")
     r.gto("register", "b")
     assert tag_time(r, "a@v0.0.1") == tag_time(r, "b@v0.0.1") == r.now
+
+
+# -- the interoperability rule and auto-bump ------------------------------------------
+
+
+def test_register_after_deregistering_the_only_version_takes_the_next_free_name(r):
+    r.gto("register", "m")
+    r.gto("deregister", "m", "v0.0.1")
+    r.commit("2")
+    assert r.gto("register", "m").lines[0] == "Created git tag 'm@v0.0.2' that registers version"
+
+
+def test_forced_writes_gto_cannot_read_say_so_also_in_a_dry_run(r):
+    r.gto("register", "m")
+    r.gto("deregister", "m", "v0.0.1")
+    before = r.snapshot()
+    res = r.gto("register", "m", "--force", "--dry-run")
+    assert res.lines == ["Would have created git tag 'm@v0.0.1#1' that registers version"]
+    assert res.err == "warning: --force: 'm' now has two registrations of v0.0.1, which gto 1.x cannot read\n"
+    assert r.snapshot() == before
+
+
+def test_writes_that_gto_can_read_print_nothing_on_stderr(r):
+    for args in (["register", "m"], ["assign", "m", "--stage", "dev"], ["unassign", "m", "v0.0.1", "dev"],
+                 ["deregister", "m", "v0.0.1"], ["deprecate", "m"]):
+        assert r.gto(*args).err == ""

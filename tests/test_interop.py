@@ -185,3 +185,57 @@ def test_git_gto_does_not_need_gto():
             if f.endswith(".py"):
                 text = open(os.path.join(dirpath, f), encoding="utf-8").read()
                 assert "import gto" not in text and "from gto" not in text, f
+
+
+def test_every_write_without_force_reads_in_gto(tmp_path, gto_bin):
+    """The interoperability rule (DECISIONS §4): every command, counters,
+    re-deprecation, unassign, deregister, auto-bump past a deregistered
+    version, all without --force, and all written within one second (a write
+    never ties, so GTO sees the order in which they happened)."""
+    r = GtoRepo(tmp_path)
+    r.commit("init")
+    w = r.gto
+    w("register", "m")
+    w("assign", "m", "--stage", "dev")
+    w("assign", "m", "--stage", "prod", "--simple", "true")
+    w("unassign", "m", "v0.0.1", "dev")
+    w("assign", "m", "--version", "v0.0.1", "--stage", "dev")
+    r.commit("2")
+    w("assign", "m", "HEAD", "--stage", "prod")  # registers v0.0.2 first
+    w("assign", "m", "--version", "v0.0.1", "--stage", "prod")  # rollback, same second
+    w("deregister", "m", "v0.0.2")
+    r.commit("3")
+    w("register", "m", "--bump-minor")
+    w("register", "d/x:y", "HEAD~2", "--version", "v1.0.0-rc.1")
+    w("deprecate", "d/x:y")
+    w("register", "d/x:y")  # revives it: v1.0.0
+    w("deprecate", "d/x:y")  # re-deprecation: the counter form
+    w("register", "gone")
+    w("deregister", "gone", "v0.0.1")
+    r.commit("4")
+    w("register", "gone")  # the only version was deregistered: v0.0.2
+    w("deprecate", "gone")
+    assert {"d/x=y@deprecated", "gone@v0.0.2", "m#prod", "m@v0.1.0"} <= set(r.tags())
+    assert any(t.startswith("d/x=y@deprecated#") for t in r.tags())
+    for args in (["show"], ["show", "m"], ["show", "d/x:y", "-d"], ["show", "gone", "-d"], ["history"]):
+        gto(r, gto_bin, *args)  # exit 0
+    assert json.loads(gto(r, gto_bin, "show", "--json")) == {"m": {"version": "v0.1.0", "stage": {
+        "dev": "v0.0.1", "prod": "v0.0.1"}, "registered": True, "active": True}}
+    compare(r, gto_bin)
+
+
+def test_what_needs_force_is_what_gto_cannot_read(tmp_path, gto_bin):
+    """The warning --force prints is true: gto 1.10.1 fails on these."""
+    r = GtoRepo(tmp_path)
+    r.commit("init")
+    r.gto("register", "m")
+    r.gto("deregister", "m", "v0.0.1")
+    assert "two registrations" in r.gto("register", "m", "--force").err
+    res = r.run([gto_bin, "show", "m"], check=False, env={"GTO_EMOJIS": "false"})
+    assert res.code != 0 and "Multiple registrations" in res.out + res.err
+    r.commit("2")
+    r.gto("register", "rc", "--version", "v1.0.0-rc.1")
+    assert "2 versions on commit" in r.gto("register", "rc", "--version", "v1.0.0", "--force").err
+    r.gto("assign", "rc", "--stage", "prod")
+    res = r.run([gto_bin, "show"], check=False, env={"GTO_EMOJIS": "false"})
+    assert res.code != 0 and "Multiple versions" in res.out + res.err

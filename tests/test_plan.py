@@ -128,11 +128,40 @@ def test_force_adds_a_second_version_on_a_registered_commit():
 def test_deregistered_commit_keeps_its_name():
     t = Tags().add("m@v0.0.1", C1).add("m@v0.0.1!", C1)
     fails("For this REF you can only register v0.0.1", plan.plan_register, t.req(), C1, "v0.0.2")
-    # no --version: the old name again; the simple tag exists, so auto takes the counter form
-    a = one(plan.plan_register(t.req(), C1))
-    assert (a.tag, a.version) == ("m@v0.0.1#1", "v0.0.1")
-    fails("tag 'm@v0.0.1' already exists", plan.plan_register, t.req(simple="true"), C1)
-    assert one(plan.plan_register(t.req(force=True), C1, "v0.0.2")).tag == "m@v0.0.2"
+    # no --version: the old name again, which gto 1.x cannot read twice: only with --force
+    fails("Version 'v0.0.1' was deregistered on this commit: registering it again makes a second "
+          "registration of one version, which gto 1.x cannot read", plan.plan_register, t.req(), C1)
+    fails("Version 'v0.0.1' was deregistered on this commit", plan.plan_register, t.req(), C1, "v0.0.1")
+    a = one(plan.plan_register(t.req(force=True), C1))
+    assert (a.tag, a.version) == ("m@v0.0.1#1", "v0.0.1")  # the simple tag exists: auto takes the counter
+    assert a.warning == "--force: 'm' now has two registrations of v0.0.1, which gto 1.x cannot read"
+    fails("tag 'm@v0.0.1' already exists", plan.plan_register, t.req(simple="true", force=True), C1)
+    a = one(plan.plan_register(t.req(force=True), C1, "v0.0.2"))
+    assert a.tag == "m@v0.0.2"
+    assert a.warning == ("--force: 'm' now has 2 versions on commit 1111111 (v0.0.1, v0.0.2), "
+                         "which gto 1.x cannot read once a stage is assigned there")
+
+
+def test_second_version_on_a_commit_needs_force_and_warns():
+    t = Tags().add("m@v1.0.0-rc.1", C1)
+    fails("'m' is already registered in this commit with version 'v1.0.0-rc.1'", plan.plan_register,
+          t.req(), C1, "v1.0.0")
+    assert one(plan.plan_register(t.req(force=True), C1, "v1.0.0")).warning.startswith(
+        "--force: 'm' now has 2 versions on commit 1111111 (v1.0.0-rc.1, v1.0.0)")
+    assert one(plan.plan_register(t.req(force=True), C2, "v1.0.0")).warning is None
+
+
+@pytest.mark.parametrize("tags, expected", [
+    (["m@v0.0.1", "m@v0.0.1!"], "v0.0.2"),                          # the only version, deregistered
+    (["m@v0.0.1", "m@v0.0.1!", "m@v0.0.2", "m@v0.0.2!"], "v0.0.3"),
+    (["m@v0.0.1", "m@v0.0.1!", "m@deprecated"], "v0.0.2"),
+])
+def test_auto_bump_skips_deregistered_names_when_no_version_is_active(tags, expected):
+    t = Tags()
+    for i, name in enumerate(tags):
+        t.add(name, (C1, C2)[i // 2 % 2])
+    a = one(plan.plan_register(t.req(), C3))
+    assert (a.version, a.warning) == (expected, None)
 
 
 @pytest.mark.parametrize("simple, expected", [("auto", "m@v0.0.1"), ("true", "m@v0.0.1"), ("false", "m@v0.0.1#1")])

@@ -200,7 +200,10 @@ def test_register_older_commit_and_default_message(repo):
 def test_register_force_adds_second_version_on_a_commit(repo):
     r = repo
     ok(r, "register", "m", "--version", "v1.0.0-rc.1", out=created("m@v1.0.0-rc.1", "registers version"))
-    ok(r, "register", "m", "--version", "v1.0.0", "--force", out=created("m@v1.0.0", "registers version"))
+    res = r.gto("register", "m", "--version", "v1.0.0", "--force")
+    assert res.lines == created("m@v1.0.0", "registers version")
+    assert res.err == (f"warning: --force: 'm' now has 2 versions on commit {r.sha()[:7]} (v1.0.0-rc.1, v1.0.0), "
+                       "which gto 1.x cannot read once a stage is assigned there\n")
     show = json.loads(r.gto("show", "--json").out)
     assert show["m"]["version"] == "v1.0.0"
     ok(r, "assign", "m", "--stage", "prod", out=created("m#prod#1", "assigns stage to version 'v1.0.0'"))
@@ -213,7 +216,12 @@ def test_register_deregistered_commit_again(repo):
     r.gto("deprecate", "m", "v0.0.1")
     refused(r, "register", "m", "--version", "v0.0.2",
             err="For this REF you can only register v0.0.1 (or use --force to add another version on this commit)")
-    ok(r, "register", "m", out=created("m@v0.0.1#1", "registers version"))
+    refused(r, "register", "m", err="Version 'v0.0.1' was deregistered on this commit: registering it again "
+            "makes a second registration of one version, which gto 1.x cannot read ('Multiple registrations "
+            "are not supported'). Use --force to do it anyway.")
+    res = r.gto("register", "m", "--force")
+    assert res.lines == created("m@v0.0.1#1", "registers version")
+    assert res.err == "warning: --force: 'm' now has two registrations of v0.0.1, which gto 1.x cannot read\n"
     assert json.loads(r.gto("show", "--json").out)["m"]["version"] == "v0.0.1"
 
 
