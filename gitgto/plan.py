@@ -179,6 +179,7 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
         if target is None:
             raise GTOError(f"Version '{version}' is not registered")
         name, commit = target.name, target.commit
+        _check_owner(art, target, "assigned a stage")
     else:
         target = art.version_at(commit) if art else None
         if target is not None and target.discovered and not skip_registration:
@@ -203,6 +204,16 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
 # -- deprecate NAME VERSION STAGE / NAME VERSION / NAME ----------------------
 
 
+def _check_owner(art, target, what, stage=None):
+    """A stage tag names only a commit: refuse a stage event for `target` that
+    readers would give to another version on its commit (DECISIONS §4)."""
+    owner = art.version_at(target.commit, stage=stage)
+    if owner is not None and owner is not target:
+        why = f"the version holding '{stage}' there" if stage else "the greatest version active there"
+        raise GTOError(f"Version '{target.name}' cannot be {what}: a stage tag names only a commit, and on "
+                       f"commit {target.commit[:7]} it would belong to '{owner.name}', {why}")
+
+
 def _existing(req):
     art = req.art
     if art is None:
@@ -223,6 +234,7 @@ def plan_unassign(req, version, stage, delete=False):
         return req.delete(vstage.assignments + vstage.unassignments)
     if not req.force and (vstage is None or not vstage.is_active):
         raise GTOError(f"Stage '{stage}' is not assigned to a version '{version}'")
+    _check_owner(art, target, f"unassigned from '{stage}'", stage)
     return [req.create(T.UNASSIGNMENT, target.commit, version=version, stage=stage,
                        counter_form=_counter_form(req.simple, default_simple=False))]
 

@@ -129,6 +129,16 @@ class Version:
             return _last_of(self.registrations, self.deregistrations).kind == T.REGISTRATION
         return bool(self.stages or self.commit_events)
 
+    def active_at(self, key=None):
+        """Active just before the event with sort key `key` (None: now)."""
+        if key is None:
+            return self.is_active
+        last = None
+        for e in self.registrations + self.deregistrations:
+            if e.key < key and (last is None or e.key > last.key):
+                last = e
+        return last is not None and last.kind == T.REGISTRATION
+
     def active_vstages(self):
         """Its active stages, the earliest activated first."""
         active = [s for s in self.stages.values() if s.is_active]
@@ -207,16 +217,25 @@ class Artifact:
         """Versions with registration events at `commit`."""
         return [v for v in self._by_commit.get(commit, []) if v.has_registry_events]
 
-    def version_at(self, commit):
-        """The version an assignment on `commit` belongs to. Several registered
-        versions on one commit (a release candidate and its release): the
-        active one with the greatest SemVer."""
+    def version_at(self, commit, key=None, stage=None):
+        """The version a stage event on `commit` belongs to; `key`: the event's
+        sort key (None: an event made now). A stage tag names only a commit:
+        with several registered versions there (a release candidate and its
+        release), an assignment belongs to the greatest version active when
+        it was made, and an unassignment (`stage`) to the version holding
+        that stage then. A version registered later never takes over the past."""
         named = self.registered_at(commit)
         if len(named) == 1:
             return named[0]
         if named:
+            if stage is not None:
+                holding = [v for v in named if stage in v.stages and _holds(v.stages[stage])]
+                named = holding or named
+            active = [v for v in named if v.active_at(key)]
             from .versions import sort_key
 
+            if active:
+                return max(active, key=lambda v: sort_key(v.name))
             return max(named, key=lambda v: (v.is_active, sort_key(v.name)))
         unnamed = [v for v in self._by_commit.get(commit, []) if not v.has_registry_events]
         return unnamed[0] if unnamed else None
@@ -230,6 +249,13 @@ class Artifact:
 
     def __repr__(self):
         return f"Artifact({self.name})"
+
+
+def _holds(vstage):
+    """The stage is assigned by its latest event so far (build() adds events
+    in order, so this is "at the time" while building, "now" after)."""
+    last = _last_of(vstage.assignments, vstage.unassignments)
+    return last is not None and last.kind == T.ASSIGNMENT
 
 
 def _after(event, deprecation):
@@ -313,14 +339,10 @@ def build(records, artifact=None):
             art = registry.artifact(event.artifact, create=True)
             version = named[key] = art.add_version(event.version, event.commit)
         (version.registrations if event.kind == T.REGISTRATION else version.deregistrations).append(event)
-    at_commit = {}  # (artifact, commit) -> the Version assignments there belong to
     for event in passes[2]:
-        key = (event.artifact, event.commit)
-        version = at_commit.get(key)
-        if version is None:
-            art = registry.artifact(event.artifact, create=True)
-            version = art.version_at(event.commit) or art.add_version(event.commit, event.commit)
-            at_commit[key] = version
+        art = registry.artifact(event.artifact, create=True)
+        stage = event.stage if event.kind == T.UNASSIGNMENT else None
+        version = art.version_at(event.commit, event.key, stage) or art.add_version(event.commit, event.commit)
         event.version = version.name
         vstage = version.vstage(event.stage)
         (vstage.assignments if event.kind == T.ASSIGNMENT else vstage.unassignments).append(event)

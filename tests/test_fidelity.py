@@ -92,3 +92,62 @@ def test_writes_that_gto_can_read_print_nothing_on_stderr(r):
     for args in (["register", "m"], ["assign", "m", "--stage", "dev"], ["unassign", "m", "v0.0.1", "dev"],
                  ["deregister", "m", "v0.0.1"], ["deprecate", "m"]):
         assert r.gto(*args).err == ""
+
+
+# -- a release candidate keeps its past -----------------------------------------------
+
+
+@pytest.fixture
+def rc(r):
+    """v1.0.0-rc.1 assigned to qa and prod, then v1.0.0 --force on the same commit."""
+    r.gto("register", "m", "--version", "v1.0.0-rc.1")
+    r.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "qa")
+    r.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "prod")
+    r.gto("register", "m", "--version", "v1.0.0", "--force")
+    return r
+
+
+def test_stages_assigned_before_the_release_stay_with_the_candidate(rc):
+    assert rc.gto("show", "m#prod", "--version").out == "v1.0.0-rc.1\n"
+    assert json.loads(rc.gto("show", "--json").out)["m"] == {
+        "version": "v1.0.0", "stage": {"prod": "v1.0.0-rc.1", "qa": "v1.0.0-rc.1"},
+        "registered": True, "active": True}
+    assert [(e["ref"], e["version"]) for e in json.loads(rc.gto("history", "m", "--json").out)] == [
+        ("m@v1.0.0", "v1.0.0"), ("m#prod#2", "v1.0.0-rc.1"), ("m#qa#1", "v1.0.0-rc.1"),
+        ("m@v1.0.0-rc.1", "v1.0.0-rc.1")]
+    assert rc.gto("check-ref", "m#prod#2", "--version").out == "v1.0.0-rc.1\n"
+
+
+def test_a_new_assignment_belongs_to_the_release_and_says_so(rc):
+    res = rc.gto("assign", "m", "HEAD", "--stage", "dev")
+    assert res.lines[0] == "Created git tag 'm#dev#3' that assigns stage to version 'v1.0.0'"
+    assert rc.tag_message("m#dev#3") == "Assigning stage dev to artifact m version v1.0.0\n"
+    assert rc.gto("show", "m#dev", "--version").out == "v1.0.0\n"
+    assert rc.gto("show", "m#prod", "--version").out == "v1.0.0-rc.1\n"
+    rc.gto("assign", "m", "--version", "v1.0.0", "--stage", "prod")
+    assert rc.gto("show", "m#prod", "--version").out == "v1.0.0\n"
+
+
+def test_assigning_the_candidate_after_its_release_is_refused(rc):
+    before = rc.snapshot()
+    res = rc.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "dev", check=1)
+    assert res.err == (f"❌ Version 'v1.0.0-rc.1' cannot be assigned a stage: a stage tag names only a commit, "
+                       f"and on commit {rc.sha()[:7]} it would belong to 'v1.0.0', the greatest version "
+                       f"active there\n")
+    rc.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "dev", "--force", check=1)
+    assert rc.snapshot() == before
+
+
+def test_unassigning_the_candidate_takes_its_own_stage(rc):
+    res = rc.gto("unassign", "m", "v1.0.0-rc.1", "prod")
+    assert res.lines[0] == "Created git tag 'm#prod!#3' that unassigns stage from version 'v1.0.0-rc.1'"
+    assert rc.gto("show", "m#prod", "--version").out == ""
+    assert rc.gto("show", "m#qa", "--version").out == "v1.0.0-rc.1\n"
+    assert rc.gto("check-ref", "m#prod!#3", "--version").out == "v1.0.0-rc.1\n"
+
+
+def test_after_the_release_is_deregistered_the_candidate_takes_new_stages(rc):
+    rc.gto("deregister", "m", "v1.0.0")
+    res = rc.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "dev")
+    assert res.lines[0] == "Created git tag 'm#dev#3' that assigns stage to version 'v1.0.0-rc.1'"
+    assert rc.gto("show", "m#dev", "--version").out == "v1.0.0-rc.1\n"

@@ -224,6 +224,26 @@ def test_assignment_on_a_commit_with_two_versions_goes_to_the_greatest_active():
     assert holders(art) == {"prod": ["v1.0.0-rc.1"]}
 
 
+@pytest.mark.parametrize("tags, expected", [
+    # assigned while only the candidate existed: the release registered later never takes it
+    (["mo@v1.0.0-rc.1", "mo#prod#1", "mo@v1.0.0"], {"prod": ["v1.0.0-rc.1"]}),
+    (["mo@v1.0.0-rc.1", "mo#prod#1", "mo@v1.0.0", "mo#dev#2"], {"dev": ["v1.0.0"], "prod": ["v1.0.0-rc.1"]}),
+    # the release deregistered: the candidate is the greatest active one again
+    (["mo@v1.0.0-rc.1", "mo@v1.0.0", "mo@v1.0.0!", "mo#dev#1", "mo@v1.0.0#2", "mo#qa#3"],
+     {"dev": ["v1.0.0-rc.1"], "qa": ["v1.0.0"]}),
+    # an unassignment goes to the version holding the stage then
+    (["mo@v1.0.0-rc.1", "mo#prod#1", "mo@v1.0.0", "mo#dev#2", "mo#prod!#3"], {"dev": ["v1.0.0"]}),
+    (["mo@v1.0.0-rc.1", "mo#prod#1", "mo@v1.0.0", "mo#dev#2", "mo#dev!#3"], {"prod": ["v1.0.0-rc.1"]}),
+    # nothing active on the commit when assigned: the greatest active now, as before
+    (["mo#prod#1", "mo@v1.0.0-rc.1", "mo@v1.0.0"], {"prod": ["v1.0.0"]}),
+])
+def test_an_assignment_belongs_to_the_greatest_version_active_when_it_was_made(tags, expected):
+    t = Tags()
+    for name in tags:
+        t(name)
+    assert holders(t.build().get("mo"), vs=-1) == expected
+
+
 def test_assignment_without_registration_makes_one_unnamed_version():
     art = Tags()("sr#dev#1", C2)("sr#prod#2", C2).build().get("sr")
     (v,) = art.versions  # not one per tag (reference §10.8)
