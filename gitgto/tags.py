@@ -113,7 +113,14 @@ def format_tag(artifact, kind, version=None, stage=None, counter=None):
 
 def ref_patterns(artifact):
     """for-each-ref patterns that cover every tag of one artifact (and a few
-    look-alikes, which the parser then drops)."""
+    look-alikes, which the parser then drops). In these patterns `*` stops at
+    '/', so `#*/**` takes the stages that contain one (`m#a/b#1`)."""
+    base = "refs/tags/" + artifact_in_tag(artifact)
+    return [base + "@*", base + "#*", base + "#*/**"]
+
+
+def refspec_patterns(artifact):
+    """The same tags as refspec globs for `git fetch` (one `*`, which crosses '/')."""
     base = "refs/tags/" + artifact_in_tag(artifact)
     return [base + "@*", base + "#*"]
 

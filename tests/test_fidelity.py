@@ -151,3 +151,24 @@ def test_after_the_release_is_deregistered_the_candidate_takes_new_stages(rc):
     res = rc.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "dev")
     assert res.lines[0] == "Created git tag 'm#dev#3' that assigns stage to version 'v1.0.0-rc.1'"
     assert rc.gto("show", "m#dev", "--version").out == "v1.0.0-rc.1\n"
+
+
+# -- stage names with '/' ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", ["a/b", "team/ml/prod"])
+def test_every_shortcut_and_per_artifact_read_takes_a_stage_with_a_slash(r, stage):
+    r.gto("register", "m")
+    r.gto("assign", "m", "--stage", stage)
+    tag = f"m#{stage}#1"
+    assert r.gto("show", f"m#{stage}", "--version").out == "v0.0.1\n"
+    assert r.gto("show", f"m#{stage}", "--ref").out == "m@v0.0.1\n"
+    assert r.gto("show", "m", "--stage").out == f"{stage}\n"
+    assert [s["stage"] for s in json.loads(r.gto("show", "m", "--json").out)[0]["stages"]] == [stage]
+    assert [e["ref"] for e in json.loads(r.gto("history", "m", "--json").out)][0] == tag
+    assert r.gto("check-ref", tag, "--stage").out == f"{stage}\n"
+    assert r.gto("describe", f"m#{stage}").code == 0
+    r.gto("unassign", "m", "v0.0.1", stage)
+    assert r.gto("show", f"m#{stage}", "--version").out == ""
+    # counters see the tags with '/' too
+    assert r.gto("assign", "m", "--stage", "dev").lines[0].startswith("Created git tag 'm#dev#3'")

@@ -50,7 +50,7 @@ def in_process(registry_repo, monkeypatch, capsys):
 
 
 ALL = ["--", "refs/tags"]
-RF = ["--", "refs/tags/rf@*", "refs/tags/rf#*"]
+RF = ["--", "refs/tags/rf@*", "refs/tags/rf#*", "refs/tags/rf#*/**"]
 
 
 @pytest.mark.parametrize("command,argv,patterns", [
@@ -91,7 +91,7 @@ def test_no_tag_listing_when_not_needed(in_process, command, argv):
 def test_per_artifact_patterns_cover_dir_names(in_process, registry_repo):
     registry_repo.tag("models/x=rf@v1.0.0")
     calls, out = in_process("show", "models/x:rf", "--version")
-    assert list(calls[0][-2:]) == ["refs/tags/models/x=rf@*", "refs/tags/models/x=rf#*"]
+    assert list(calls[0][-3:]) == ["refs/tags/models/x=rf@*", "refs/tags/models/x=rf#*", "refs/tags/models/x=rf#*/**"]
     assert out == "v1.0.0\n"
 
 

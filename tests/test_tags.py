@@ -93,8 +93,9 @@ def test_dir_name_round_trip():
 
 
 def test_ref_patterns_are_per_artifact():
-    assert T.ref_patterns("rf") == ["refs/tags/rf@*", "refs/tags/rf#*"]
-    assert T.ref_patterns("dir:rf") == ["refs/tags/dir=rf@*", "refs/tags/dir=rf#*"]
+    assert T.ref_patterns("rf") == ["refs/tags/rf@*", "refs/tags/rf#*", "refs/tags/rf#*/**"]
+    assert T.ref_patterns("dir:rf") == ["refs/tags/dir=rf@*", "refs/tags/dir=rf#*", "refs/tags/dir=rf#*/**"]
+    assert T.refspec_patterns("dir:rf") == ["refs/tags/dir=rf@*", "refs/tags/dir=rf#*"]
 
 
 # -- names (§2.3) -------------------------------------------------------------

@@ -36,7 +36,7 @@ def run(args):
     if tag is None:
         return 0
     if args.fetch:
-        ws.repo.fetch_tag(args.remote, name, tags.ref_patterns(tag.artifact))
+        ws.repo.fetch_tag(args.remote, name, tags.refspec_patterns(tag.artifact))
     registry = ws.registry(tag.artifact)
     events = [e for e in reg.history(registry, tag.artifact, ascending=True) if e.ref == name]
     if not events:
