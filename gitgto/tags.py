@@ -153,11 +153,14 @@ def check_artifact(value):
 
 
 def shown(value):
-    """A user value made safe for a one-line message."""
+    """A user value as typed, made safe for a one-line message: cut when
+    long; only what cannot be printed (control characters, bytes that were
+    not UTF-8) is shown escaped."""
     text = str(value)
     if len(text) > 80:
         text = text[:77] + "..."
-    return text.encode("unicode_escape").decode("ascii")
+    return "".join(c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   for c in text)
 
 
 def parse_shortcut(value):

@@ -172,3 +172,21 @@ def test_every_shortcut_and_per_artifact_read_takes_a_stage_with_a_slash(r, stag
     assert r.gto("show", f"m#{stage}", "--version").out == ""
     # counters see the tags with '/' too
     assert r.gto("assign", "m", "--stage", "dev").lines[0].startswith("Created git tag 'm#dev#3'")
+
+
+# -- values as typed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["register", "модель"], "Invalid artifact name 'модель'"),
+    (["show", "modèle ✅"], "Invalid artifact name 'modèle ✅'"),
+    (["history", "模型"], "Invalid artifact name '模型'"),
+    (["assign", "m", "--stage", "prod✓"], "Invalid value 'prod✓'"),
+    (["annotate", "m", "--label", "étiquette"], "Invalid value 'étiquette'"),
+    # what cannot be printed is still escaped: one line, no terminal control
+    (["register", "a\tb"], "Invalid artifact name 'a\\tb'"),
+    (["register", "a\x1b[31mb"], "Invalid artifact name 'a\\x1b[31mb'"),
+])
+def test_errors_echo_values_as_typed(r, args, shown):
+    res = r.gto(*args, check=1)
+    assert res.err.startswith("❌ " + shown) and res.err.count("\n") == 1, res
