@@ -10,6 +10,10 @@ examples:
   git gto assign churn --version v3.0.0 --stage prod --simple true   (tag churn#prod)
 
 `git gto promote` is the same command.
+
+A stage tag names only a commit: with two versions on one commit (a release candidate and
+its release), an assignment belongs to the greatest version active there when it is made,
+so `--version` of any other version on that commit is refused.
 """
 
 

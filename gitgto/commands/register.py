@@ -9,6 +9,10 @@ examples:
   git gto register churn HEAD --version v3.1.0
   git gto register churn --bump-minor
   git gto register churn v3.1.0-rc.1-commit --version v3.1.0 --force   (a 2nd version on one commit)
+
+A second version on one commit, or a deregistered version registered again, needs --force:
+gto 1.x cannot read either, and a warning line on stderr says so. Without --version, names
+kept by deregistered versions are skipped.
 """
 
 
