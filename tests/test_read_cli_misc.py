@@ -267,7 +267,16 @@ def test_two_versions_on_one_commit_keep_working_and_doctor_reports(tagged):
     assert tagged.gto("check-ref", "mo@v3.0.0", "--version").out == "v3.0.0\n"
     assert len(json.loads(tagged.gto("history", "mo", "--json").out)) == 3
     res = tagged.gto("doctor", expect=1)
-    assert f"artifact 'mo' has 2 versions on commit {tagged.c1[:7]}: v3.0.0, v3.1.0" in res.out
+    assert f"artifact 'mo' has 2 versions on commit {tagged.c1[:7]}: v3.0.0, v3.1.0 " \
+           "(gto 1.x cannot read stage tags there)" in res.out
+
+
+def test_doctor_reports_a_version_registered_twice(tagged):
+    tagged.tag("mo@v3.0.0")
+    tagged.tag("mo@v3.0.0!")
+    tagged.tag("mo@v3.0.0#2")
+    res = tagged.gto("doctor", expect=1)
+    assert "artifact 'mo' version v3.0.0 is registered 2 times: gto 1.x cannot read it" in res.out
 
 
 def test_doctor_lightweight_gto_tag(tagged):

@@ -28,10 +28,13 @@ def problems(ws, registry, records):
         for v in art.versions:
             if v.registrations:
                 by_commit[v.commit].append(v.name)
+            if len(v.registrations) > 1:
+                found.append(f"artifact '{art.name}' version {v.name} is registered {len(v.registrations)} "
+                             f"times: gto 1.x cannot read it")
         for commit, names in by_commit.items():
             if len(names) > 1:
                 found.append(f"artifact '{art.name}' has {len(names)} versions on commit {commit[:7]}: "
-                             + ", ".join(sorted(names)))
+                             + ", ".join(sorted(names)) + " (gto 1.x cannot read stage tags there)")
     for name in registry.ignored_lightweight:
         found.append(f"'{name}' is a lightweight tag: GTO ignores it (re-create it with git tag -a)")
     for record in records:
