@@ -155,9 +155,9 @@ def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
     if taken is not None:
         action.warning = FORCED.format(what=f"'{req.artifact}' now has two registrations of {name}", when="")
     elif at_commit:
-        names = ", ".join(v.name for v in at_commit) + ", " + name
-        action.warning = FORCED.format(what=f"'{req.artifact}' now has {len(at_commit) + 1} versions on commit {commit[:7]} "
-                                            f"({names})", when=" once a stage is assigned there")
+        names = ", ".join([v.name for v in at_commit] + [name])
+        what = f"'{req.artifact}' now has {len(at_commit) + 1} versions on commit {commit[:7]} ({names})"
+        action.warning = FORCED.format(what=what, when=" once a stage is assigned there")
     return [action]
 
 
