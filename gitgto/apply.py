@@ -33,8 +33,13 @@ def describe(action, dry_run=False):
     return ("Would have " + text[0].lower() + text[1:]) if dry_run else text
 
 
-def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin"):
-    """make_plan(registry, records) -> [Action]; re-run after a lost race."""
+def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin", signing=None):
+    """make_plan(registry, records) -> [Action]; re-run after a lost race.
+    signing: the command's parsed arguments (`sign`, `local_user`,
+    `policy_ref`): how to sign, and the policy every new tag is checked
+    against before anything is created."""
+    sign, key = (signing.sign, signing.local_user) if signing is not None else (None, None)
+    governance = _governance(ws, signing)
     if push and not ws.remote_url and remote.startswith("-"):
         raise GTOError(f"Invalid remote '{remote}': a remote name or URL must not start with '-'")
     done = []
@@ -48,12 +53,15 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
     for attempt in range(ATTEMPTS):
         registry = ws.registry(artifact, fields="state")  # plans need no messages
         actions = make_plan(registry, ws.records)
+        verdicts = governance.check_actions(registry, ws.records, actions, sign, key) if governance else []
         if dry_run:
             for action in actions:
                 output.echo(describe(action, dry_run=True))
+            for result in verdicts:
+                output.echo(f"The policy allows {result.line()}")
             return actions
         try:
-            _act(ws.repo, actions, done, after)
+            _act(ws.repo, actions, done, after, sign, key)
             break
         except LostRace:
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
@@ -62,7 +70,16 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
     return done
 
 
-def _act(repo, actions, done, after):
+def _governance(ws, signing):
+    """The repository's policy, or None when there is none to check."""
+    from .governance import Governance
+
+    ref = getattr(signing, "policy_ref", None)
+    governance = Governance(ws.repo, ref or "HEAD", explicit=ref is not None)
+    return governance if governance.policy is not None else None
+
+
+def _act(repo, actions, done, after, sign=None, key=None):
     deletions = [a for a in actions if a.delete]
     if deletions:
         from .errors import GitError
@@ -78,7 +95,7 @@ def _act(repo, actions, done, after):
     for action in actions:
         if action.delete:
             continue
-        if not repo.create_tag(action.tag, action.commit, action.message):
+        if not repo.create_tag(action.tag, action.commit, action.message, sign, key):
             raise LostRace()
         _check_counter(repo, action)
         done.append(action)
