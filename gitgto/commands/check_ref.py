@@ -24,6 +24,10 @@ def build_parser():
                    help="first re-fetch the tag from the remote (CI checkouts make it lightweight), "
                         "and the artifact's tags missing here")
     p.add_argument("--remote", default="origin", metavar="NAME", help="remote to fetch from (default: origin)")
+    p.add_argument("--verify", action="store_true",
+                   help="also check the event against the signed-tag policy (.gto-policy); exit 1 when it fails")
+    cli.policy_ref_option(p, "with --verify, read the policy from REF's committed tree (default: HEAD; in CI "
+                             "name the protected branch, e.g. origin/main)")
     return p
 
 
@@ -32,6 +36,21 @@ def event_json(e):
             "created_at": output.iso_time(e.timestamp, e.tz), "commit": e.commit, "tag": e.ref,
             "author": e.author, "author_email": e.email, "message": e.message}
     return {k: v for k, v in data.items() if v is not None}
+
+
+def verify(ws, registry, name, policy_ref):
+    """Refuse (exit 1) an event the policy does not allow."""
+    from ..errors import PolicyViolation
+    from ..governance import Governance
+
+    gov = Governance(ws.repo, policy_ref or "HEAD", explicit=policy_ref is not None)
+    if gov.policy is None:
+        output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that '{name}' is annotated "
+                    f"and carries its own name")
+    result = next(r for r in gov.evaluate(registry, ws.records) if r.tag == name)
+    if not result.ok:
+        where = gov.policy.where if gov.policy is not None else "always"
+        raise PolicyViolation(f"The policy ({where}) refuses {result.line()}")
 
 
 def run(args):
@@ -53,8 +72,12 @@ def run(args):
                 f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
                 f"rewrite the annotated tag). Re-fetch it: git fetch --force {args.remote} "
                 f"'refs/tags/{name}:refs/tags/{name}', or run check-ref with --fetch")
+        if args.verify:
+            raise GTOError(f"'{name}' is not an event here: nothing to verify")
         return 0
     event = events[0]
+    if args.verify:
+        verify(ws, registry, name, args.policy_ref)
     if args.json:
         output.print_json(event_json(event))
     elif args.name:
