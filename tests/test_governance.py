@@ -10,6 +10,7 @@ import pytest
 
 from gtorepo import GtoRepo
 from signing import email, make_keys, needs_ssh_keygen, setup_signing, signers_line
+from test_interop import compare, gto_bin  # noqa: F401 (gto_bin: the fixture installing gto 1.10.1)
 
 pytestmark = needs_ssh_keygen
 
@@ -348,3 +349,22 @@ def test_pre_receive_hook(hooked, keys):
     assert len(new) == 3
     push(r, *("refs/tags/" + t for t in new))
     assert set(new) <= set(remote.tags())
+
+
+# -- gto 1.10.1 reads a governed registry the same ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_registry_with_a_policy_reads_the_same_in_gto(tmp_path, keys, gto_bin):
+    """.gto keeps GTO's keys; signed tags with newline-ended messages and the
+    policy files change nothing for gto 1.10.1 (skipped without network)."""
+    r = GtoRepo(tmp_path)
+    r.commit("gto config", {".gto": "stages: [dev, staging, prod]\n"})
+    setup_signing(r, keys)
+    with_policy(r, keys)
+    promoted(r, keys)
+    r.commit("two")
+    r.git("config", "tag.gpgSign", "true")
+    r.gto("register", "m", "--bump-minor")
+    assert (r.path / ".gto").read_text() == "stages: [dev, staging, prod]\n"
+    compare(r, gto_bin)
