@@ -9,7 +9,7 @@ import os
 from . import policy as P
 from . import signatures as S
 from . import tags as T
-from .errors import CannotCheck, PolicyViolation
+from .errors import CannotCheck, GTOError, PolicyViolation
 
 
 class Governance:
@@ -27,7 +27,7 @@ class Governance:
         where = f"{policy_ref}:{P.POLICY_FILE}"
         try:
             commit, blob = repo.cat_objects([policy_ref + "^{commit}", where])
-        except Exception as exc:  # a ref git cannot parse
+        except GTOError as exc:  # a ref git cannot parse
             raise CannotCheck(f"Cannot read the policy at '{policy_ref}': {exc}")
         if commit is None:
             if explicit:
@@ -36,7 +36,6 @@ class Governance:
         if blob is None or blob[0] != "blob":
             return
         from .config import load_yaml
-        from .errors import GTOError
 
         try:
             data = load_yaml(blob[1].decode("utf-8"), f"Wrong policy file '{where}'")

@@ -203,6 +203,15 @@ def test_a_broken_policy_is_an_error_naming_the_file(tmp_path, keys, policy, pro
     assert r.gto("register", "m", "--version", "v0.0.2", check=3).err == res.err
 
 
+def test_any_error_is_cannot_check(tmp_path):
+    """A hook must not mistake "could not look" for a verdict."""
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    r = GtoRepo(tmp_path)
+    res = r.run(["git", "gto", "verify"], cwd=outside, check=False)
+    assert res.code == 3 and res.err.startswith("❌ Not a git repository"), res
+
+
 def test_a_missing_signers_file_cannot_be_checked(tmp_path, keys):
     r = GtoRepo(tmp_path)
     r.commit("policy", {".gto-policy": POLICY})

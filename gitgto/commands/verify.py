@@ -40,6 +40,18 @@ def build_parser():
 
 
 def run(args):
+    """Any error is "cannot check" (exit 3): a hook must not read it as a verdict."""
+    from ..errors import GTOError
+
+    try:
+        return _run(args)
+    except CannotCheck:
+        raise
+    except GTOError as exc:
+        raise CannotCheck(str(exc))
+
+
+def _run(args):
     from .. import registry as reg
     from .. import tags
     from ..governance import Governance
