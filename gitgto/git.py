@@ -320,7 +320,7 @@ class Repo:
             raise GTOError("The message must not contain NUL characters")
         if not message.endswith("\n"):
             message += "\n"
-        signing = ["--no-sign"] if sign is False else ["-u", key] if key else ["-s"] if sign else []
+        signing = ["--no-sign"] if sign is False else ["--local-user=" + key] if key else ["-s"] if sign else []
         res = self._run("tag", "-a", *signing, "--cleanup=verbatim", "-F", "-", "--end-of-options", name, commit,
                         stdin=message.encode("utf-8", "surrogateescape"), ok=(0, 128))
         lines = res.stderr.decode("utf-8", "replace").strip().splitlines()
