@@ -377,3 +377,24 @@ def test_a_registry_with_a_policy_reads_the_same_in_gto(tmp_path, keys, gto_bin)
     r.gto("register", "m", "--bump-minor")
     assert (r.path / ".gto").read_text() == "stages: [dev, staging, prod]\n"
     compare(r, gto_bin)
+
+
+def test_verify_stdin_directly(repo, keys):
+    """The pre-receive mode without a server: lines on standard input."""
+    r = repo
+    tags = promoted(r, keys)
+    zero = "0" * 40
+    oid = r.git("rev-parse", "refs/tags/m#prod#3").strip()
+    head = r.sha()
+    lines_in = (f"{zero} {head} refs/heads/main\n"
+                f"{zero} {head} refs/tags/release-1\n"
+                f"{oid} {zero} refs/tags/m#prod#3\n")
+    res = r.run(["git", "gto", "verify", "--stdin", "--json"], input=lines_in, check=False)
+    assert res.code == 1, res
+    data = json.loads(res.out)
+    assert data["ok"] is False
+    assert [(e["tag"], e["rule"], e["reason"]) for e in data["events"]] == [
+        ("m#prod#3", "immutable", "the push deletes a GTO tag")]
+    res = r.run(["git", "gto", "verify", "--stdin"], input=f"{zero} {head} refs/heads/main\n", check=False)
+    assert (res.code, res.out) == (0, "")
+    assert tags == ["m@v0.0.1", "m#dev#1", "m#staging#2", "m#prod#3"]
