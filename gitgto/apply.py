@@ -72,10 +72,10 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
 
 def _governance(ws, signing):
     """The repository's policy, or None when there is none to check."""
-    from .governance import Governance
+    from .governance import open_policy
 
     ref = getattr(signing, "policy_ref", None)
-    governance = Governance(ws.repo, ref or "HEAD", explicit=ref is not None)
+    governance = open_policy(ws.repo, ref)
     return governance if governance.policy is not None else None
 
 

@@ -144,6 +144,15 @@ class Governance:
         return S.Verdict(S.GOOD, ",".join(principals))
 
 
+def open_policy(repo, policy_ref=None):
+    """The Governance of a command other than `verify`: a policy it cannot
+    read is an ordinary error there (exit 1); only `verify` exits 3."""
+    try:
+        return Governance(repo, policy_ref or "HEAD", explicit=policy_ref is not None)
+    except CannotCheck as exc:
+        raise GTOError(str(exc))
+
+
 def _stage_of(action):
     return T.parse_tag(action.tag).stage
 

@@ -41,9 +41,9 @@ def event_json(e):
 def verify(ws, registry, name, policy_ref):
     """Refuse (exit 1) an event the policy does not allow."""
     from ..errors import PolicyViolation
-    from ..governance import Governance
+    from ..governance import open_policy
 
-    gov = Governance(ws.repo, policy_ref or "HEAD", explicit=policy_ref is not None)
+    gov = open_policy(ws.repo, policy_ref)
     if gov.policy is None:
         output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that '{name}' is annotated "
                     f"and carries its own name")
