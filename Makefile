@@ -44,6 +44,7 @@ man: venv
 
 bench: venv
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/verify.py
 
 # A wheel for pip (`pip install .` works too: pyproject.toml names setuptools).
 wheel: venv

@@ -77,14 +77,14 @@ end
 
 # Flags (options without a value) of command $argv[1].
 function __git_gto_flags -a cmd
-    set -l write --force --push --dry-run
+    set -l write --force --push --dry-run -s --sign --no-sign
     switch $cmd
         case show
             string split ' ' -- '--json --plain --name --version --stage --ref --ro --registered-only -d --deprecated -a --all-branches -A --all-commits'
         case history
             string split ' ' -- '--json --plain --ascending --asc -a --all-branches -A --all-commits'
         case check-ref
-            string split ' ' -- '--json --name --version --stage --event --fetch'
+            string split ' ' -- '--json --name --version --stage --event --fetch --verify'
         case describe
             string split ' ' -- '--type --path --description --custom'
         case stages
@@ -93,6 +93,8 @@ function __git_gto_flags -a cmd
             string split ' ' -- '-A --all-commits'
         case status
             echo --json
+        case verify
+            string split ' ' -- '--all --stdin --json'
         case register
             string split ' ' -- "--bump-major --bump-minor --bump-patch $write"
         case assign
@@ -109,7 +111,7 @@ end
 
 # Options of command $argv[1] that take the next word as their value.
 function __git_gto_valopts -a cmd
-    set -l write -m --message --simple --remote
+    set -l write -m --message -F --file --simple --remote -u --local-user --policy-ref
     switch $cmd
         case show
             string split ' ' -- '--av --assignments-per-version --vs --versions-per-stage --sort'
@@ -117,6 +119,10 @@ function __git_gto_valopts -a cmd
             echo --rev
         case status
             echo --remote
+        case check-ref
+            string split ' ' -- '--remote --policy-ref'
+        case verify
+            echo --policy-ref
         case register
             string split ' ' -- "--version --ver $write"
         case assign
@@ -250,7 +256,7 @@ function __git_gto_value_args -a opt
             printf '%s\n' -x -a 'auto true false'
         case --remote
             printf '%s\n' -x -a '(__git_gto_parse; __git_gto_git remote)'
-        case --rev --ref
+        case --rev --ref --policy-ref
             printf '%s\n' -x -a '(__git_gto_refs)'
         case '*'
             # Free text (messages, numbers, paths): files are fine.
@@ -283,6 +289,7 @@ __git_gto_complete __git_gto_needs_command -f -a describe -d "Display the annota
 __git_gto_complete __git_gto_needs_command -f -a stages -d 'Print the list of stages used in the registry'
 __git_gto_complete __git_gto_needs_command -f -a doctor -d 'Display git-gto version and check the registry for problems'
 __git_gto_complete __git_gto_needs_command -f -a status -d "Compare local GTO tags with a remote's"
+__git_gto_complete __git_gto_needs_command -f -a verify -d 'Check registry events against the signed-tag policy (.gto-policy)'
 __git_gto_complete __git_gto_needs_command -f -a register -d 'Create an artifact version to signify an important iteration'
 __git_gto_complete __git_gto_needs_command -f -a assign -d 'Assign a stage to a specific artifact version'
 __git_gto_complete __git_gto_needs_command -f -a promote -d 'Same as assign'
@@ -294,7 +301,7 @@ __git_gto_complete __git_gto_needs_command -f -a remove -d "Remove an artifact's
 __git_gto_complete __git_gto_needs_command -s h -l help
 __git_gto_complete __git_gto_needs_command -l version
 
-for cmd in show history check-ref describe stages doctor status register assign deprecate unassign deregister annotate remove
+for cmd in show history check-ref describe stages doctor status verify register assign deprecate unassign deregister annotate remove
     for opt in (__git_gto_flags $cmd)
         __git_gto_complete "__git_gto_using $cmd" (__git_gto_optspec $opt)
     end
@@ -308,3 +315,4 @@ __git_gto_complete '__git_gto_arg 1 register assign' -f -a '(__git_gto_refs)'
 __git_gto_complete '__git_gto_arg 1 deprecate unassign deregister' -f -a '(__git_gto_versions)'
 __git_gto_complete '__git_gto_arg 2 deprecate unassign' -f -a '(__git_gto_stages)'
 __git_gto_complete '__git_gto_arg 0 check-ref' -f -a '(__git_gto_tags)'
+__git_gto_complete '__git_gto_using verify; and test -z "$__git_gto_expect"' -f -a '(__git_gto_tags)'

@@ -33,8 +33,13 @@ def describe(action, dry_run=False):
     return ("Would have " + text[0].lower() + text[1:]) if dry_run else text
 
 
-def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin"):
-    """make_plan(registry, records) -> [Action]; re-run after a lost race."""
+def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin", signing=None):
+    """make_plan(registry, records) -> [Action]; re-run after a lost race.
+    signing: the command's parsed arguments (`sign`, `local_user`,
+    `policy_ref`): how to sign, and the policy every new tag is checked
+    against before anything is created."""
+    sign, key = (signing.sign, signing.local_user) if signing is not None else (None, None)
+    governance = _governance(ws, signing)
     if push and not ws.remote_url and remote.startswith("-"):
         raise GTOError(f"Invalid remote '{remote}': a remote name or URL must not start with '-'")
     done = []
@@ -48,16 +53,19 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
     for attempt in range(ATTEMPTS):
         registry = ws.registry(artifact, fields="state")  # plans need no messages
         actions = make_plan(registry, ws.records)
+        verdicts = governance.check_actions(registry, ws.records, actions, sign, key) if governance else []
         if dry_run:
             for action in actions:
                 output.echo(describe(action, dry_run=True))
                 if action.warning:
                     output.warn(action.warning)
+            for result in verdicts:
+                output.echo(f"The policy allows {result.line()}")
             return actions
         art = registry.artifact(artifact)
         latest = max((e.timestamp for e in art.events), default=None) if art else None
         try:
-            _act(ws.repo, actions, done, after, latest)
+            _act(ws.repo, actions, done, after, latest, sign, key)
             break
         except LostRace:
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
@@ -66,7 +74,16 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin")
     return done
 
 
-def _act(repo, actions, done, after, latest=None):
+def _governance(ws, signing):
+    """The repository's policy, or None when there is none to check."""
+    from .governance import open_policy
+
+    ref = getattr(signing, "policy_ref", None)
+    governance = open_policy(ws.repo, ref)
+    return governance if governance.policy is not None else None
+
+
+def _act(repo, actions, done, after, latest=None, sign=None, key=None):
     """latest: the time of the artifact's latest event; every new tag is
     dated after it (and after the one made before it)."""
     deletions = [a for a in actions if a.delete]
@@ -88,7 +105,7 @@ def _act(repo, actions, done, after, latest=None):
         if now is None:
             now = repo.committer_time()
         date = plan.tag_date(now, latest)
-        if not repo.create_tag(action.tag, action.commit, action.message, date=date):
+        if not repo.create_tag(action.tag, action.commit, action.message, date=date, sign=sign, key=key):
             raise LostRace()
         latest = date[0]
         _check_counter(repo, action)

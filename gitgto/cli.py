@@ -110,7 +110,21 @@ def write_options(parser, simple=True):
     parser.add_argument("--push", action="store_true", help="push the created (or deleted) tags to the remote")
     parser.add_argument("--remote", default="origin", metavar="NAME",
                         help="remote to push to with --push (default: origin)")
-    parser.add_argument("--dry-run", action="store_true", help="print what would be done, change nothing")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print what would be done (and the policy's verdict), change nothing")
+    signing = parser.add_mutually_exclusive_group()
+    parser.add_argument("-s", "--sign", action="store_true", default=None,
+                        help="sign the tags with the default key (default: as git's tag.gpgSign says)")
+    signing.add_argument("-u", "--local-user", metavar="KEY",
+                         help="sign the tags with KEY (an SSH key file, an OpenPGP key id, ...)")
+    signing.add_argument("--no-sign", dest="sign", action="store_false", default=None,
+                         help="do not sign the tags, even when tag.gpgSign is set")
+    policy_ref_option(parser, "the policy the new tags are checked against is read from REF's committed tree "
+                              "(default: HEAD)")
+
+
+def policy_ref_option(parser, text):
+    parser.add_argument("--policy-ref", metavar="REF", help=text)
 
 
 def main(command, argv):

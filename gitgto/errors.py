@@ -13,3 +13,14 @@ class GitError(GTOError):
 
 class NotARepository(GTOError):
     pass
+
+
+class CannotCheck(GTOError):
+    """A policy or signature check could not be made (a broken policy file,
+    a missing signers file): `verify` exits 3."""
+
+    exit_code = 3
+
+
+class PolicyViolation(GTOError):
+    """An event the policy does not allow."""

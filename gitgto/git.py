@@ -10,7 +10,8 @@ from .errors import GitError, GTOError, NotARepository
 # The "state" fields are all the registry needs; "full" adds who wrote the tag and why.
 _STATE_FIELDS = ("%(refname:strip=2)", "%(objecttype)", "%(objectname)", "%(*objectname)",
                  "%(*objecttype)", "%(taggerdate:raw)")
-_TAG_FIELDS = _STATE_FIELDS + ("%(taggername)", "%(taggeremail)")
+# %(tag): the name written inside the tag object (what a signature covers).
+_TAG_FIELDS = _STATE_FIELDS + ("%(taggername)", "%(taggeremail)", "%(tag)")
 _MESSAGE_FIELD = "%(contents)"
 # sh hands output over line by line unless told otherwise: take big chunks.
 _BUFSIZES = {"_out_bufsize": 1 << 16, "_err_bufsize": 1 << 16}
@@ -21,9 +22,11 @@ class TagRecord:
     annotated and points at a commit, else None; `annotated` is False for
     lightweight tags. `parsed`: what read_tags' `parse` hook made of it."""
 
-    __slots__ = ("name", "annotated", "oid", "commit", "tagger", "email", "timestamp", "tz", "message", "parsed")
+    __slots__ = ("name", "annotated", "oid", "commit", "tagger", "email", "timestamp", "tz", "message", "parsed",
+                 "signed_name")
 
-    def __init__(self, name, annotated, oid, commit, tagger="", email="", timestamp=0, tz="+0000", message=""):
+    def __init__(self, name, annotated, oid, commit, tagger="", email="", timestamp=0, tz="+0000", message="",
+                 signed_name=None):
         self.name = name
         self.annotated = annotated
         self.oid = oid
@@ -34,6 +37,7 @@ class TagRecord:
         self.tz = tz
         self.message = message
         self.parsed = None
+        self.signed_name = signed_name  # the `tag` header of the object ("full" reads only)
 
     def __repr__(self):
         return f"TagRecord({self.name!r})"
@@ -71,7 +75,13 @@ def parse_tag_records(output, fields="full"):
             email = values[i + 7]
             record.tagger = values[i + 6]
             record.email = email[1:-1] if email.startswith("<") and email.endswith(">") else email
-            record.message = values[i + 8].strip()
+            record.signed_name = values[i + 8]
+            contents = values[i + 9]
+            if "-----BEGIN " in contents:
+                from .signatures import strip_signature
+
+                contents = strip_signature(contents)
+            record.message = contents.strip()
         append(record)
     return records
 
@@ -169,12 +179,13 @@ class Repo:
 
     # -- running git ---------------------------------------------------------
 
-    def _run(self, *args, stdin=None, ok=(0,), env=None, out=None):
+    def _run(self, *args, stdin=None, ok=(0,), env=None, out=None, background=False):
         """Run git; `out`: a file-like object that gets stdout chunk by chunk
-        while git is still writing."""
+        while git is still writing; `background`: return at once (call
+        `.wait()` on the result)."""
         import sh
 
-        self.calls.append(args[0])
+        self.calls.append(args[2] if args[0] == "-c" else args[0])
         kwargs = {"_cwd": self.path, "_tty_out": False, "_ok_code": list(ok), "_return_cmd": True, **_BUFSIZES}
         if stdin is not None:
             kwargs["_in"] = stdin
@@ -182,6 +193,9 @@ class Repo:
             kwargs["_out"] = out
         if env is not None:
             kwargs["_env"] = env
+        if background:
+            kwargs["_bg"] = True
+            kwargs["_bg_exc"] = False
         try:
             return sh.Command("git")(*args, **kwargs)
         except sh.ErrorReturnCode as exc:
@@ -237,6 +251,38 @@ class Repo:
             pos += size + 1
         return result
 
+    def config_value(self, key, as_bool=False):
+        """`git config --get KEY` (as a bool when asked), or None when unset."""
+        args = ["config", "--get"] + (["--type=bool"] if as_bool else []) + [key]
+        res = self._run(*args, ok=(0, 1))
+        if res.exit_code != 0:
+            return None
+        value = res.stdout.decode("utf-8", "surrogateescape").strip()
+        return value == "true" if as_bool else value
+
+    def verify_tags(self, objects, signers_file=None):
+        """Check the signatures of many tag objects (ids or names), never
+        with one git process per tag: the tags are split into one
+        `git verify-tag --raw` per CPU (ssh-keygen, which git runs for each
+        signature, is the cost), at most 2,000 tags each, run side by side.
+        With `signers_file`, SSH signers come from that allowed-signers file
+        instead of git's gpg.ssh.allowedSignersFile. -> [signatures.Verdict]."""
+        from .signatures import parse_verify_output, verify_arguments
+
+        if not objects:
+            return []
+        overrides = ["-c", "gpg.ssh.allowedSignersFile=" + signers_file] if signers_file else []
+        parts = max(min(os.cpu_count() or 1, len(objects) // 50), -(-len(objects) // 2000), 1)
+        size = -(-len(objects) // parts)
+        chunks = [objects[i : i + size] for i in range(0, len(objects), size)]
+        running = [self._run(*overrides, "verify-tag", "--raw", "--end-of-options", *verify_arguments(chunk),
+                             ok=range(256), background=True) for chunk in chunks]
+        verdicts = []
+        for chunk, proc in zip(chunks, running):
+            proc.wait()
+            verdicts += parse_verify_output(proc.stderr.decode("utf-8", "replace"), len(chunk))
+        return verdicts
+
     def branch_commits(self, all_commits=False):
         """The heads of all local branches, or every commit reachable from them."""
         args = ("rev-list", "--branches") if all_commits else ("rev-parse", "--branches")
@@ -277,20 +323,33 @@ class Repo:
         ident = self._run("var", "GIT_COMMITTER_IDENT").stdout.decode("utf-8", "surrogateescape")
         return parse_raw_date(" ".join(ident.split()[-2:]))
 
-    def create_tag(self, name, commit, message, date=None):
+    def create_tag(self, name, commit, message, date=None, sign=None, key=None):
         """Create annotated tag `name` on `commit`, dated `date` ((unix time,
         "+hhmm"); default: git's clock). Returns False if the tag exists
-        already (another writer won the race); never overwrites."""
+        already (another writer won the race); never overwrites.
+        sign: True (`-s`, or `-u KEY`), False (`--no-sign`), None (git's
+        `tag.gpgSign` decides). The message ends with a newline, so that a
+        signature git appends starts on a line of its own."""
         if "\0" in message:
             raise GTOError("The message must not contain NUL characters")
+        if not message.endswith("\n"):
+            message += "\n"
         env = None if date is None else dict(os.environ, GIT_COMMITTER_DATE=f"@{date[0]} {date[1]}")
-        res = self._run("tag", "-a", "--cleanup=verbatim", "-F", "-", "--end-of-options", name, commit,
+        signing = ["--no-sign"] if sign is False else ["--local-user=" + key] if key else ["-s"] if sign else []
+        res = self._run("tag", "-a", *signing, "--cleanup=verbatim", "-F", "-", "--end-of-options", name, commit,
                         stdin=message.encode("utf-8", "surrogateescape"), ok=(0, 128), env=env)
+        lines = res.stderr.decode("utf-8", "replace").strip().splitlines()
+        failed = next((x for x in lines if x.startswith(("fatal:", "error:"))), None)
+        if res.exit_code == 0 and failed is not None:
+            # git 2.39 writes the tag unsigned (exit 0) when the SSH key
+            # cannot be read: a tag that was to be signed must not stay.
+            self._run("update-ref", "-d", "--end-of-options", "refs/tags/" + name)
+            raise GitError(f"{failed} (the tag '{name}' was not created)")
         if res.exit_code == 0:
             return True
         if self.tag_exists(name):
             return False
-        raise GitError(res.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
+        raise GitError(failed or (lines[-1] if lines else f"git tag failed ({res.exit_code})"))
 
     def delete_tags(self, tags):
         """Delete [(name, oid)] in one transaction, only if each still points

@@ -52,6 +52,20 @@ They differ, or an error (printed on standard error as one line).
 .B 2
 A usage error: an unknown option or a missing argument.
 """.strip("\n"),
+    "verify": r"""
+.TP
+.B 0
+Every checked event is allowed by the policy.
+.TP
+.B 1
+A violation (one FAIL line per event), or an error.
+.TP
+.B 2
+A usage error: an unknown option, or TAGs with \-\-all or \-\-stdin.
+.TP
+.B 3
+Cannot check: the policy does not parse, its signers file is missing, or a TAG is not a GTO tag here.
+""".strip("\n"),
 }
 
 # Used when a command's parser has no "examples:" epilog naming the command.

@@ -121,7 +121,7 @@ def test_stages_assigned_before_the_release_stay_with_the_candidate(rc):
 def test_a_new_assignment_belongs_to_the_release_and_says_so(rc):
     res = rc.gto("assign", "m", "HEAD", "--stage", "dev")
     assert res.lines[0] == "Created git tag 'm#dev#3' that assigns stage to version 'v1.0.0'"
-    assert rc.tag_message("m#dev#3") == "Assigning stage dev to artifact m version v1.0.0\n"
+    assert rc.tag_message("m#dev#3") == "Assigning stage dev to artifact m version v1.0.0\n\n"
     assert rc.gto("show", "m#dev", "--version").out == "v1.0.0\n"
     assert rc.gto("show", "m#prod", "--version").out == "v1.0.0-rc.1\n"
     rc.gto("assign", "m", "--version", "v1.0.0", "--stage", "prod")

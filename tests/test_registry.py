@@ -372,9 +372,12 @@ def record_text(*fields):
     return "\0".join(fields) + "\0\n"
 
 
-def full_record(name, objtype, oid, peeled, peeled_type, tagger, email, date, message):
-    """A record in read_tags' "full" field order."""
-    return record_text(name, objtype, oid, peeled, peeled_type, date, tagger, email, message)
+def full_record(name, objtype, oid, peeled, peeled_type, tagger, email, date, message, signed_name=None):
+    """A record in read_tags' "full" field order (`signed_name`: the name
+    inside the tag object, by default the ref's)."""
+    if signed_name is None:
+        signed_name = name if objtype == "tag" else ""
+    return record_text(name, objtype, oid, peeled, peeled_type, date, tagger, email, signed_name, message)
 
 
 def test_parse_tag_records():
@@ -392,10 +395,19 @@ def test_parse_tag_records():
     a, b, c, d, e = recs
     assert (a.annotated, a.oid, a.commit, a.tagger, a.email, a.timestamp, a.tz, a.message) == \
         (True, "t1", C1, "GTO Tester", "t@example.com", 1700000000, "+0200", "Registering artifact rf version v1.0.0")
+    assert a.signed_name == "rf@v1.0.0"
     assert (b.annotated, b.commit) == (False, C2)
     assert c.commit is None and c.message == "line one\nline two" and c.tz == "-0130"
     assert d.commit is None
     assert (e.timestamp, e.tz, e.email) == (0, "+0000", "")
+
+
+def test_parse_tag_records_keeps_the_signed_name_and_drops_the_signature():
+    signed = "msg\n-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"
+    out = full_record("rf@v2.0.0", "tag", "t1", C1, "commit", "X", "<x@y>", "1700000000 +0000", signed,
+                      signed_name="rf@v1.0.0")
+    [rec] = parse_tag_records(out, "full")
+    assert (rec.signed_name, rec.message) == ("rf@v1.0.0", "msg")
 
 
 def test_parse_tag_records_state_fields_only():

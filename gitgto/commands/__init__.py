@@ -19,6 +19,8 @@ COMMANDS = {
     "deprecate": ("Deprecate an artifact, deregister a version, or unassign a stage", "write"),
     "unassign": ("Unassign a stage from a version (same as deprecate NAME VERSION STAGE)", "write"),
     "deregister": ("Deregister a version (same as deprecate NAME VERSION)", "write"),
+    # Governance
+    "verify": ("Check registry events against the signed-tag policy (.gto-policy)", "govern"),
     # Manage annotations
     "annotate": ("Update an artifact's annotation in artifacts.yaml", "annotate"),
     "remove": ("Remove an artifact's annotation from artifacts.yaml", "annotate"),
@@ -29,6 +31,7 @@ ALIASES = {"promote": "assign"}
 SECTIONS = {
     "read": "Read the registry",
     "write": "Modify artifacts",
+    "govern": "Governance",
     "annotate": "Manage artifact annotations",
 }
 

@@ -24,7 +24,26 @@ def build_parser():
                    help="first re-fetch the tag from the remote (CI checkouts make it lightweight), "
                         "and the artifact's tags missing here")
     p.add_argument("--remote", default="origin", metavar="NAME", help="remote to fetch from (default: origin)")
+    p.add_argument("--verify", action="store_true",
+                   help="also check the event against the signed-tag policy (.gto-policy); exit 1 when it fails")
+    cli.policy_ref_option(p, "with --verify, read the policy from REF's committed tree (default: HEAD; in CI "
+                             "name the protected branch, e.g. origin/main)")
     return p
+
+
+def verify(ws, registry, name, policy_ref):
+    """Refuse (exit 1) an event the policy does not allow."""
+    from ..errors import PolicyViolation
+    from ..governance import open_policy
+
+    gov = open_policy(ws.repo, policy_ref)
+    if gov.policy is None:
+        output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that '{name}' is annotated "
+                    f"and carries its own name")
+    result = next(r for r in gov.evaluate(registry, ws.records) if r.tag == name)
+    if not result.ok:
+        where = gov.policy.where if gov.policy is not None else "always"
+        raise PolicyViolation(f"The policy ({where}) refuses {result.line()}")
 
 
 def run(args):
@@ -46,8 +65,12 @@ def run(args):
                 f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
                 f"rewrite the annotated tag). Re-fetch it: git fetch --force {args.remote} "
                 f"'refs/tags/{name}:refs/tags/{name}', or run check-ref with --fetch")
+        if args.verify:
+            raise GTOError(f"'{name}' is not an event here: nothing to verify")
         return 0
     event = events[0]
+    if args.verify:
+        verify(ws, registry, name, args.policy_ref)
     if args.json:
         from ..gtojson import check_ref_object
 

@@ -50,5 +50,5 @@ def run(args):
             return plan.plan_deregister(req, version, args.delete)
         return plan.plan_deprecate(req, commit, head, args.delete)
 
-    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote)
+    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote, signing=args)
     return 0

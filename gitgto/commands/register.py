@@ -49,5 +49,5 @@ def run(args):
         req = plan.Request(registry, records, args.artifact, args.message, args.simple, args.force)
         return plan.plan_register(req, commit, args.version, part)
 
-    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote)
+    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote, signing=args)
     return 0

@@ -1,0 +1,193 @@
+"""Governance glue between git and the pure policy module: read `.gto-policy`
+and its signers file from the committed tree of a ref (never the work tree,
+never the tagged commit), verify many signatures in one git call, turn the
+registry into policy Subjects, and check the events a write is about to
+create."""
+
+import os
+
+from . import policy as P
+from . import signatures as S
+from . import tags as T
+from .errors import CannotCheck, GTOError, PolicyViolation
+
+
+class Governance:
+    """The policy of one repository at `policy_ref` (None when there is no
+    `.gto-policy` there). explicit: the user named the ref, so a ref that
+    does not exist is an error rather than "no policy yet"."""
+
+    def __init__(self, repo, policy_ref="HEAD", explicit=False):
+        self.repo = repo
+        self.policy_ref = policy_ref
+        self.policy = None
+        self.signers = {}
+        self._signers_text = None
+        self._signers_file = None
+        where = f"{policy_ref}:{P.POLICY_FILE}"
+        try:
+            commit, blob = repo.cat_objects([policy_ref + "^{commit}", where])
+        except GTOError as exc:  # a ref git cannot parse
+            raise CannotCheck(f"Cannot read the policy at '{policy_ref}': {exc}")
+        if commit is None:
+            if explicit:
+                raise CannotCheck(f"Cannot read the policy: '{policy_ref}' is not a commit here")
+            return
+        if blob is None or blob[0] != "blob":
+            return
+        from .config import load_yaml
+
+        try:
+            data = load_yaml(blob[1].decode("utf-8"), f"Wrong policy file '{where}'")
+        except UnicodeDecodeError:
+            raise CannotCheck(f"Wrong policy file '{where}': not UTF-8 text")
+        except GTOError as exc:
+            raise CannotCheck(str(exc))
+        self.policy = P.parse(data, where)
+        signers_where = f"{policy_ref}:{self.policy.signers}"
+        found = repo.cat_objects([signers_where])[0]
+        if found is not None and found[0] == "blob":
+            self._signers_text = found[1].decode("utf-8", "replace")
+            self.signers = S.parse_signers(self._signers_text)
+        elif self.policy.needs_signatures:
+            raise CannotCheck(f"The policy '{where}' names the signers file '{signers_where}', which does not exist")
+
+    # -- signatures --------------------------------------------------------------
+
+    def signers_file(self):
+        """The policy's allowed signers as a temporary file (git reads a path)."""
+        if self._signers_file is None and self._signers_text is not None:
+            import atexit
+            import tempfile
+
+            fd, path = tempfile.mkstemp(prefix="git-gto-signers-")
+            with os.fdopen(fd, "w") as f:
+                f.write(self._signers_text)
+            atexit.register(_remove, path)
+            self._signers_file = path
+        return self._signers_file
+
+    def verify(self, records):
+        """{tag name: signatures.Verdict} for the annotated `records`, in one
+        `git verify-tag` per 2,000 tags."""
+        annotated = [r for r in records if r.annotated]
+        verdicts = self.repo.verify_tags([r.oid for r in annotated], self.signers_file())
+        return {r.name: v for r, v in zip(annotated, verdicts)}
+
+    # -- the registry as subjects --------------------------------------------------
+
+    def subjects(self, registry, records, verdicts):
+        """Every event of `registry` (oldest first), then its GTO-looking
+        lightweight tags, as policy Subjects."""
+        from . import registry as reg
+
+        by_name = {r.name: r for r in records}
+        result = []
+        for e in reg.history(registry, ascending=True):
+            record = by_name.get(e.ref)
+            result.append(P.Subject(e.ref, e.kind, e.artifact, e.version, e.stage, True,
+                                    record.signed_name if record is not None else None, verdicts.get(e.ref)))
+        for name in registry.ignored_lightweight:
+            tag = T.parse_tag(name)
+            result.append(P.Subject(name, tag.kind, tag.artifact, tag.version, tag.stage, annotated=False))
+        return result
+
+    def evaluate(self, registry, records, verdicts=None):
+        """Results for every event of `registry`. Signatures are verified
+        only when a rule asks for one (ssh-keygen per signature is the cost)."""
+        if verdicts is None:
+            needed = self.policy is not None and self.policy.needs_signatures
+            verdicts = self.verify(records) if needed else {}
+        return P.evaluate(self.policy, self.subjects(registry, records, verdicts))
+
+    # -- writes ----------------------------------------------------------------------
+
+    def check_actions(self, registry, records, actions, sign=None, key=None):
+        """Refuse (PolicyViolation) when an event about to be created breaks
+        the policy; returns the Results of the new events. `records` may be
+        the state fields only: the artifact's tags are re-read in full only
+        when a rule looks at earlier events."""
+        created = [a for a in actions if not a.delete]
+        if self.policy is None or not created:
+            return []
+        rules = [self.policy.rule_for(a.kind, _stage_of(a)) for a in created]
+        earlier = []
+        if any(r is not None and r.from_stages for r in rules):
+            artifact = T.parse_tag(created[0].tag).artifact
+            full = self.repo.read_tags(T.ref_patterns(artifact), fields="full")
+            earlier = self.subjects(registry, full, self.verify(full))
+        signature = self.signing_verdict(sign, key) if any(r is not None and r.signed_by for r in rules) else None
+        new = []
+        for action in created:
+            tag = T.parse_tag(action.tag)
+            new.append(P.Subject(action.tag, tag.kind, tag.artifact, action.version, tag.stage, signature=signature))
+        results = P.evaluate(self.policy, earlier + new)[len(earlier):]
+        for result in results:
+            if not result.ok:
+                raise PolicyViolation(f"The policy ({self.policy.where}) refuses {result.line()}")
+        return results
+
+    def signing_verdict(self, sign=None, key=None):
+        """Who a tag written now would be signed by: the principals the
+        signers file lists for the signing key (SSH keys; an OpenPGP or X.509
+        signer is known only once git has signed)."""
+        repo = self.repo
+        will_sign = sign if sign is not None else (True if key else repo.config_value("tag.gpgSign", as_bool=True))
+        if not will_sign:
+            return S.Verdict(S.UNSIGNED, detail="no signature")
+        if (repo.config_value("gpg.format") or "openpgp") != "ssh":
+            return S.Verdict(S.UNKNOWN_KEY, detail="only SSH signers are known before signing")
+        spec = key or repo.config_value("user.signingkey")
+        public = _ssh_public_key(spec, repo.path) if spec else None
+        if public is None:
+            return S.Verdict(S.UNKNOWN_KEY, detail=f"cannot read the public key of '{spec}'")
+        principals = S.principals_of(self.signers, public)
+        if not principals:
+            return S.Verdict(S.UNKNOWN_KEY, detail="the key is not in the signers file")
+        return S.Verdict(S.GOOD, ",".join(principals))
+
+
+def open_policy(repo, policy_ref=None):
+    """The Governance of a command other than `verify`: a policy it cannot
+    read is an ordinary error there (exit 1); only `verify` exits 3."""
+    try:
+        return Governance(repo, policy_ref or "HEAD", explicit=policy_ref is not None)
+    except CannotCheck as exc:
+        raise GTOError(str(exc))
+
+
+def _stage_of(action):
+    return T.parse_tag(action.tag).stage
+
+
+def _ssh_public_key(spec, cwd):
+    """(keytype, base64) of an SSH signing key given as git takes it: a
+    literal `key::…`/`ssh-… AAAA…`, a public key file, or a private key file
+    (its `.pub` beside it, else `ssh-keygen -y`)."""
+    literal = S.public_key_of(spec)
+    if literal is not None:
+        return literal
+    path = os.path.join(cwd, os.path.expanduser(spec))
+    for candidate in (path, path + ".pub"):
+        try:
+            with open(candidate, encoding="utf-8", errors="replace") as f:
+                found = S.public_key_of(f.read(4096))
+        except OSError:
+            continue
+        if found is not None:
+            return found
+    import subprocess
+
+    try:
+        out = subprocess.run(["ssh-keygen", "-y", "-f", path], stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return S.public_key_of(out.stdout) if out.returncode == 0 else None
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,193 @@
+"""Unit tests of the pure governance modules: policy.py (parse, evaluate)
+and signatures.py (signature blocks, the signers file, verify-tag output)."""
+
+import pytest
+
+from gitgto import policy as P
+from gitgto import signatures as S
+from gitgto import tags as T
+from gitgto.errors import CannotCheck
+
+POLICY = {
+    "groups": {"ml": ["alice", "bob"], "release": ["bob", "carol"]},
+    "register": {"signed_by": ["ml"]},
+    "deprecate": {"signed_by": ["release"]},
+    "stages": {"staging": {"from": ["dev"], "signed_by": ["ml"]},
+               "prod": {"from": ["staging"], "signed_by": ["release"], "distinct": True}},
+    "immutable": True,
+}
+
+
+def policy(data=POLICY):
+    return P.parse(data, "HEAD:.gto-policy")
+
+
+def good(who):
+    return S.Verdict(S.GOOD, who)
+
+
+def ev(tag, who=None, signature=None, **kw):
+    t = T.parse_tag(tag)
+    sig = signature if signature is not None else (good(who) if who else S.Verdict(S.UNSIGNED))
+    version = kw.pop("version", t.version or "v1.0.0")
+    return P.Subject(tag, t.kind, t.artifact, version, t.stage, signature=sig, **kw)
+
+
+def verdicts(subjects, data=POLICY):
+    return [(r.tag, r.ok, r.rule) for r in P.evaluate(policy(data), subjects)]
+
+
+# -- parse ------------------------------------------------------------------------------
+
+
+def test_parse_reads_every_key():
+    p = policy()
+    assert p.signers == ".gto-signers" and p.immutable is True
+    assert p.rule_for(T.REGISTRATION).signed_by == ["ml"]
+    assert p.rule_for(T.DEREGISTRATION) is p.register
+    assert p.rule_for(T.DEPRECATION).signed_by == ["release"]
+    prod = p.rule_for(T.ASSIGNMENT, "prod")
+    assert (prod.name, prod.from_stages, prod.distinct) == ("stages.prod", ["staging"], True)
+    assert p.rule_for(T.UNASSIGNMENT, "prod") is prod
+    assert p.rule_for(T.ASSIGNMENT, "dev") is None
+    assert p.needs_signatures
+    assert not policy({}).needs_signatures and policy(None).immutable is False
+
+
+@pytest.mark.parametrize("data, problem", [
+    ([], "expected a mapping of settings"),
+    ({"owner": 1}, "unknown key 'owner'"),
+    ({"signers": "/etc/passwd"}, "'signers' must be a path inside the repository"),
+    ({"groups": {"ml": "alice"}}, "group 'ml' must be a list of principals"),
+    ({"register": {"signed_by": ["ml"]}}, "'register.signed_by': no group 'ml'"),
+    ({"register": {"from": ["dev"]}}, "'register': unknown key 'from'"),
+    ({"stages": {"prod": {"distinct": "yes"}}}, "'stages.prod.distinct' must be true or false"),
+    ({"stages": {"prod": {"distinct": True}}}, "'stages.prod.distinct' needs 'from' and 'signed_by'"),
+    ({"stages": {"prod": {"from": []}}}, "'stages.prod.from' must be a list of names"),
+    ({"stages": ["prod"]}, "'stages' must map stage names to rules"),
+    ({"immutable": "yes"}, "'immutable' must be true or false"),
+])
+def test_parse_errors_name_the_file_and_the_key(data, problem):
+    with pytest.raises(CannotCheck) as exc:
+        policy(data)
+    assert str(exc.value) == f"Wrong policy file 'HEAD:.gto-policy': {problem}"
+    assert exc.value.exit_code == 3
+
+
+# -- evaluate -----------------------------------------------------------------------------
+
+
+def test_a_clean_history_passes():
+    assert verdicts([ev("m@v1.0.0", "alice"), ev("m#dev#1"), ev("m#staging#2", "alice"), ev("m#prod#3", "bob")]) == [
+        ("m@v1.0.0", True, "register"), ("m#dev#1", True, "-"), ("m#staging#2", True, "stages.staging"),
+        ("m#prod#3", True, "stages.prod")]
+
+
+@pytest.mark.parametrize("subject, why", [
+    (ev("m@v1.0.0"), "unsigned; needs a signature of ml"),
+    (ev("m@v1.0.0", signature=S.Verdict(S.UNKNOWN_KEY)), "signed by a key that is not in the signers file; "
+                                                      "needs a signature of ml"),
+    (ev("m@v1.0.0", signature=S.Verdict(S.BAD, detail="Signature verification failed")),
+     "bad signature (Signature verification failed); needs a signature of ml"),
+    (ev("m@v1.0.0", "carol"), "signed by carol, who is not in ml"),
+    (ev("m@v1.0.0!", "carol"), "signed by carol, who is not in ml"),
+    (ev("m@deprecated", "alice"), "signed by alice, who is not in release"),
+    (ev("m#prod!#4", None), "unsigned; needs a signature of release"),
+])
+def test_signed_by_fails(subject, why):
+    [result] = P.evaluate(policy(), [subject])
+    assert not result.ok and result.why == why
+
+
+def test_from_needs_an_earlier_valid_assignment_of_the_same_version():
+    history = [ev("m@v1.0.0", "alice"), ev("m#dev#1", version="v1.0.0"),
+               ev("m#staging#2", "alice", version="v2.0.0"),  # another version
+               ev("m#staging#3", "carol", version="v1.0.0"),  # not valid: carol is not in ml
+               ev("m#prod#4", "bob", version="v1.0.0")]
+    results = P.evaluate(policy(), history)
+    assert [r.ok for r in results] == [True, True, False, False, False]
+    assert results[2].why == "version v2.0.0 was never assigned dev by a valid event"
+    assert results[4].why == "version v1.0.0 was never assigned staging by a valid event"
+
+
+def test_distinct_is_the_two_person_rule():
+    base = [ev("m@v1.0.0", "bob"), ev("m#dev#1"), ev("m#staging#2", "bob")]
+    assert verdicts(base + [ev("m#prod#3", "bob")])[-1] == ("m#prod#3", False, "stages.prod")
+    assert verdicts(base + [ev("m#prod#3", "carol")])[-1] == ("m#prod#3", True, "stages.prod")
+    # any earlier valid assignment by someone else will do
+    both = base + [ev("m#staging#4", "alice"), ev("m#prod#5", "bob")]
+    assert verdicts(both)[-1] == ("m#prod#5", True, "stages.prod")
+    # "a,b" (one signers line for two principals) is one person
+    assert verdicts([ev("m#dev#1"), ev("m#staging#2", "bob,robert"),
+                     ev("m#prod#3", "bob")])[-1][1] is False
+
+
+def test_always_rules_apply_without_a_policy():
+    lightweight = ev("m#prod#3", annotated=False)
+    replayed = ev("m@v2.0.0", "alice", signed_name="m@v1.0.0")
+    results = P.evaluate(None, [ev("m@v1.0.0"), lightweight, replayed])
+    assert [(r.ok, r.rule) for r in results] == [(True, "-"), (False, "annotated"), (False, "tag name")]
+    assert results[2].why == "the tag object is named 'm@v1.0.0' (replayed under another name)"
+
+
+def test_result_line():
+    [r] = P.evaluate(policy(), [ev("m@v1.0.0", "carol")])
+    assert r.line() == "m@v1.0.0: register: signed by carol, who is not in ml"
+    assert r.signer == "carol"
+
+
+# -- signatures ---------------------------------------------------------------------------
+
+BLOCK = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\nAAAA==\n-----END SSH SIGNATURE-----\n"
+
+
+@pytest.mark.parametrize("contents, message", [
+    ("plain\n", "plain\n"),
+    ("msg\n" + BLOCK, "msg\n"),
+    ("msg" + BLOCK, "msg"),  # gto 1.10.1: no final newline, the block glued on
+    ("a\n" + BLOCK.replace("SSH SIGNATURE", "PGP SIGNATURE"), "a\n"),
+    ("a\n" + BLOCK.replace("SSH SIGNATURE", "SIGNED MESSAGE"), "a\n"),
+    ("quoting -----BEGIN SSH SIGNATURE----- in a message\n", "quoting -----BEGIN SSH SIGNATURE----- in a message\n"),
+    ("a\n-----BEGIN SSH SIGNATURE-----\nnot closed\n", "a\n-----BEGIN SSH SIGNATURE-----\nnot closed\n"),
+])
+def test_strip_signature(contents, message):
+    assert S.strip_signature(contents) == message
+
+
+KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIJmTFAbFqzZ5U1vGDPzP0qOaVkWbDTnGZ3kUYr0C5oXa"
+
+
+def test_parse_signers():
+    text = (f"# the team\n\nalice@example.com ssh-ed25519 {KEY} alice's laptop\n"
+            f'bob@example.com,robert namespaces="git",valid-after="20240101" ssh-ed25519 {KEY}2\n'
+            f"broken line\n")
+    signers = S.parse_signers(text)
+    assert S.principals_of(signers, ("ssh-ed25519", KEY)) == ["alice@example.com"]
+    assert S.principals_of(signers, ("ssh-ed25519", KEY + "2")) == ["bob@example.com", "robert"]
+    assert S.principals_of(signers, ("ssh-rsa", KEY)) == []
+    assert S.public_key_of(f"key::ssh-ed25519 {KEY}") == ("ssh-ed25519", KEY)
+    assert S.public_key_of(f"ssh-ed25519 {KEY} comment\n") == ("ssh-ed25519", KEY)
+    assert S.public_key_of("-----BEGIN OPENSSH PRIVATE KEY-----") is None
+
+
+def test_parse_verify_output_splits_per_tag():
+    assert S.verify_arguments(["a", "b"]) == ["a", "gto verify separator 0", "b", "gto verify separator 1"]
+    stderr = (
+        'Good "git" signature for alice@example.com with ED25519 key SHA256:abc\n'
+        "error: tag 'gto verify separator 0' not found.\n"
+        "error: no signature found\n"
+        "error: tag 'gto verify separator 1' not found.\n"
+        'Good "git" signature with ED25519 key SHA256:def\nNo principal matched.\n'
+        "error: tag 'gto verify separator 2' not found.\n"
+        "Signature verification failed: incorrect signature\n"
+        "error: tag 'gto verify separator 3' not found.\n"
+        "[GNUPG:] GOODSIG 1234 Carol\n[GNUPG:] VALIDSIG ABCDEF0123 2024-01-01\n"
+        "error: tag 'gto verify separator 4' not found.\n"
+    )
+    got = [(v.status, v.principal) for v in S.parse_verify_output(stderr, 6)]
+    assert got == [(S.GOOD, "alice@example.com"), (S.UNSIGNED, None), (S.UNKNOWN_KEY, None), (S.BAD, None),
+                   (S.UNKNOWN_KEY, None), (S.UNSIGNED, None)]
+
+
+def test_fingerprint_is_ssh_keygens():
+    assert S.fingerprint(("ssh-ed25519", KEY)).startswith("SHA256:")
