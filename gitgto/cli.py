@@ -52,7 +52,7 @@ def show_man_page(page):
 
 def new_parser(command, description, epilog=None):
     p = argparse.ArgumentParser(
-        prog=f"git gto {command}", description=description, epilog=epilog, add_help=False,
+        prog=f"git gto {command}", description=description, epilog=epilog, add_help=False, allow_abbrev=False,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-h", action="help", help="show a short help and exit")
     p.add_argument("--help", action=_ManHelp, nargs=0, help="show the manual page (git-gto-%s(1))" % command)

@@ -286,14 +286,17 @@ def test_assign_stage_back_to_an_older_version_needs_no_force(repo):
     assert r.gto("show", "m#prod", "--version").out == "v0.0.1\n"
 
 
+QA_NOT_ALLOWED = "Allowed stages are: dev, prod (from .gto); 'qa' is not one of them"
+
+
 def test_stage_not_in_config(repo):
     r = repo
     r.commit("cfg", {".gto": "stages: [dev, prod]\n"})
     r.gto("register", "m")
-    refused(r, "assign", "m", "--version", "v0.0.1", "--stage", "qa", err="Allowed stages are: '['dev', 'prod']'")
-    refused(r, "assign", "m", "HEAD", "--stage", "qa", err="Allowed stages are: '['dev', 'prod']'")
-    refused(r, "deprecate", "m", "v0.0.1", "qa", err="Allowed stages are: '['dev', 'prod']'")
-    refused(r, "unassign", "m", "v0.0.1", "qa", err="Allowed stages are: '['dev', 'prod']'")
+    refused(r, "assign", "m", "--version", "v0.0.1", "--stage", "qa", err=QA_NOT_ALLOWED)
+    refused(r, "assign", "m", "HEAD", "--stage", "qa", err=QA_NOT_ALLOWED)
+    refused(r, "deprecate", "m", "v0.0.1", "qa", err=QA_NOT_ALLOWED)
+    refused(r, "unassign", "m", "v0.0.1", "qa", err=QA_NOT_ALLOWED)
     ok(r, "assign", "m", "--version", "v0.0.1", "--stage", "dev", out=created("m#dev#1", "assigns stage to version 'v0.0.1'"))
 
 
@@ -562,16 +565,16 @@ BAD = [
     (["deprecate", "x#", "v1.0.0"], INVALID_NAME.format("x#")),
     (["unassign", "m", "v1.0.0", "pr od"], INVALID_STAGE.format("pr od")),
     (["assign", "m", "--stage=-prod"], INVALID_STAGE.format("-prod")),
-    (["assign", "m", "--stage", "qa"], "Allowed stages are: '['dev', 'prod']'"),
-    (["annotate", "m", "--type", "table"], "Allowed types are: '['model', 'dataset']'"),
+    (["assign", "m", "--stage", "qa"], QA_NOT_ALLOWED),
+    (["annotate", "m", "--type", "table"], "Allowed types are: model, dataset (from .gto); 'table' is not one of them"),
     # versions
-    (["register", "m", "--version", "1.2.3"], "Supplied version '1.2.3' cannot be parsed"),
-    (["register", "m", "--version", "V1.2.3"], "Supplied version 'V1.2.3' cannot be parsed"),
+    (["register", "m", "--version", "1.2.3"], "Supplied version '1.2.3' cannot be parsed; did you mean 'v1.2.3'?"),
+    (["register", "m", "--version", "V1.2.3"], "Supplied version 'V1.2.3' cannot be parsed; did you mean 'v1.2.3'?"),
     (["assign", "m", "--version", "1.0.0", "--stage", "prod"],
-     "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'"),
+     "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'; did you mean 'v1.0.0'?"),
     (["assign", "m", "HEAD", "--version", "v1", "--stage", "prod"],
      "Version 'v1' is not valid. Example of valid version: 'v1.0.0'"),
-    (["deprecate", "m", "1.0.0"], "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'"),
+    (["deprecate", "m", "1.0.0"], "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'; did you mean 'v1.0.0'?"),
     (["deprecate", "m", "v1.0", "prod"], "Version 'v1.0' is not valid. Example of valid version: 'v1.0.0'"),
     (["register", "m", "--bump-minor", "--bump-major"], "Need to specify either version or single bump argument"),
     (["register", "m", "--version", "v3.0.0", "--bump-patch"], "Need to specify either version or single bump argument"),

@@ -32,6 +32,15 @@ def problems(ws, registry, records):
             if len(names) > 1:
                 found.append(f"artifact '{art.name}' has {len(names)} versions on commit {commit[:7]}: "
                              + ", ".join(sorted(names)))
+    found.extend(ws.annotation_problems)
+    if ws.repo.root is not None:
+        from .. import annotations as ann
+        from ..errors import GTOError
+
+        try:
+            ann.load_worktree(ws.repo.root)
+        except GTOError as exc:
+            found.append(str(exc))
     for name in registry.ignored_lightweight:
         found.append(f"'{name}' is a lightweight tag: GTO ignores it (re-create it with git tag -a)")
     for record in records:
@@ -57,6 +66,7 @@ def run(args):
     output.echo(f"EMOJIS={cfg.emojis!r}")
     output.echo(f"LOG_LEVEL={cfg.log_level!r}")
     output.echo("---------------------------------")
+    ws.warn_broken_annotations = False  # findings, on stdout
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
     found = problems(ws, registry, ws.records)
     if not found:
