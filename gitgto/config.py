@@ -55,10 +55,13 @@ class Config:
 
 
 def _close_match(value, choices):
+    """A typo (`prdo`) or a longer or shorter form (`production`, `pro`) of one choice."""
     from difflib import get_close_matches
 
     found = get_close_matches(value, choices, n=1, cutoff=0.6)
-    return found[0] if found else None
+    if found:
+        return found[0]
+    return next((c for c in choices if value.startswith(c) or c.startswith(value)), None)
 
 
 def emojis_from_env(environ=os.environ):

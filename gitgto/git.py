@@ -332,6 +332,17 @@ class Repo:
                 result[ref[len("refs/tags/"):]] = oid
         return result
 
+    def remotes_without_tags(self):
+        """Remotes configured never to fetch tags (`git clone --no-tags`
+        sets remote.<name>.tagOpt=--no-tags)."""
+        res = self._run("config", "--get-regexp", r"^remote\..*\.tagopt$", ok=range(256))
+        found = []
+        for line in res.stdout.decode("utf-8", "surrogateescape").splitlines():
+            key, _, value = line.partition(" ")
+            if value.strip() == "--no-tags":
+                found.append(key[len("remote."):-len(".tagopt")])
+        return found
+
     def remotes(self):
         """Configured remote names (only asked on the rare paths that need it)."""
         res = self._run("remote", ok=range(256))

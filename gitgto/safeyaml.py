@@ -131,6 +131,8 @@ def load(text):
     except YAMLFileError:
         raise
     except (yaml.YAMLError, ConstructorError) as exc:
+        if "maximum nesting depth" in str(exc):  # libyaml's own limit (1000) met before ours
+            raise YAMLFileError(f"nested deeper than {MAX_DEPTH} levels{_where(exc.problem_mark)}") from None
         raise YAMLFileError(_describe(exc)) from None
     except RecursionError:  # cannot happen below MAX_DEPTH; never a crash anyway
         raise YAMLFileError(f"nested deeper than {MAX_DEPTH} levels") from None

@@ -173,6 +173,11 @@ class Workspace:
         if self.repo.shallow:
             output.warn("this is a shallow clone: the registry may be incomplete. Fetch all tags and "
                         "history: git fetch --tags --unshallow (GitHub Actions: fetch-depth: 0)")
-        elif whole and not any(tags.parse_tag(r.name) for r in self.records) and self.repo.remotes():
-            output.warn("no GTO tags here: if this is a clone without tags, the registry is incomplete. "
-                        "Fetch them: git fetch --tags (GitHub Actions: fetch-depth: 0)")
+        elif whole and not any(tags.parse_tag(r.name) for r in self.records):
+            # Only where tags are known to be left out: a new, empty registry
+            # with an `origin` is normal and must not warn on every read.
+            skipped = self.repo.remotes_without_tags()
+            if skipped:
+                output.warn(f"no GTO tags here, and remote '{skipped[0]}' is set never to fetch tags "
+                            f"(a clone made with --no-tags): the registry is incomplete. "
+                            f"Fetch them: git fetch --tags {skipped[0]}")

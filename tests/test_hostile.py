@@ -29,7 +29,7 @@ def snapshot(repo):
     files = {}
     for name in WATCHED:
         p = repo.path / name
-        files[name] = p.read_bytes() if p.exists() else None
+        files[name] = p.read_bytes() if p.is_file() else ("<directory>" if p.is_dir() else None)
     listing = sorted(str(p.relative_to(repo.path)) for p in repo.path.rglob("*")
                      if ".git" not in p.relative_to(repo.path).parts[:1] or bare)
     return refs, head, status, files, listing

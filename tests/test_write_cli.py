@@ -11,9 +11,15 @@ import pytest
 from gtorepo import EMAIL, NAME, GtoRepo
 
 
+def with_origin(r):
+    """Push hints name a remote that exists (configured; never contacted)."""
+    r.git("remote", "add", "origin", "https://example.invalid/models.git")
+    return r
+
+
 @pytest.fixture
 def repo(tmp_path):
-    r = GtoRepo(tmp_path)
+    r = with_origin(GtoRepo(tmp_path))
     r.commit("init")
     return r
 
@@ -359,7 +365,7 @@ def in_tag(name):
 @pytest.fixture(scope="module")
 def crowded_template(tmp_path_factory):
     """The same history for several look-alike artifacts (in one repo)."""
-    r = GtoRepo(tmp_path_factory.mktemp("crowded"))
+    r = with_origin(GtoRepo(tmp_path_factory.mktemp("crowded")))
     r.commit("init")
     r.commit("2")
     for name in LOOKALIKES:
@@ -511,7 +517,7 @@ def test_push_hints_are_shell_quoted(repo):
 def test_no_remote_is_touched_without_push(repo, tmp_path):
     r = repo
     remote = GtoRepo(tmp_path, "origin.git", bare=True)
-    r.git("remote", "add", "origin", str(remote.path))
+    r.git("remote", "set-url", "origin", str(remote.path))
     r.gto("assign", "m", "HEAD", "--stage", "prod")
     assert remote.git("for-each-ref") == ""
 
@@ -527,7 +533,7 @@ def test_emojis_off(repo):
 
 @pytest.fixture(scope="module")
 def populated_template(tmp_path_factory):
-    r = GtoRepo(tmp_path_factory.mktemp("populated"))
+    r = with_origin(GtoRepo(tmp_path_factory.mktemp("populated")))
     r.commit("init")
     r.commit("cfg", {".gto": "stages: [dev, prod]\ntypes: [model, dataset]\n"})
     r.gto("annotate", "m", "--type", "model", "--path", "models/m.pkl")

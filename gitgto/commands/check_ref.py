@@ -1,5 +1,7 @@
 """git gto check-ref REF: what a (pushed) GTO tag means, for CI triggers."""
 
+import shlex
+
 from .. import cli, output, registry as reg, tags
 from ..errors import GTOError
 
@@ -27,6 +29,14 @@ def build_parser():
     return p
 
 
+def lightweight_advice(name, remote="origin"):
+    """What to do about a GTO-looking lightweight tag (check-ref and doctor say the same)."""
+    ref = shlex.quote(f"refs/tags/{name}:refs/tags/{name}")
+    return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
+            f"rewrite the annotated tag). Re-fetch it: git fetch --force {shlex.quote(remote)} {ref}, "
+            f"or run check-ref with --fetch")
+
+
 def event_json(e):
     data = {"artifact": e.artifact, "event": e.kind, "version": e.version, "stage": e.stage,
             "created_at": output.iso_time(e.timestamp, e.tz), "commit": e.commit, "tag": e.ref,
@@ -49,10 +59,7 @@ def run(args):
     if not events:
         record = next((r for r in ws.records if r.name == name), None)
         if record is not None and not record.annotated:
-            raise GTOError(
-                f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
-                f"rewrite the annotated tag). Re-fetch it: git fetch --force {args.remote} "
-                f"'refs/tags/{name}:refs/tags/{name}', or run check-ref with --fetch")
+            raise GTOError(lightweight_advice(name, args.remote))
         return 0
     event = events[0]
     if args.json:

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from .. import __version__, cli, output, registry as reg, tags
+from .check_ref import lightweight_advice
 
 
 def build_parser():
@@ -42,7 +43,7 @@ def problems(ws, registry, records):
         except GTOError as exc:
             found.append(str(exc))
     for name in registry.ignored_lightweight:
-        found.append(f"'{name}' is a lightweight tag: GTO ignores it (re-create it with git tag -a)")
+        found.append(lightweight_advice(name))
     for record in records:
         if record.annotated and record.commit is None and tags.parse_tag(record.name):
             found.append(f"'{record.name}' does not point at a commit: ignored")
