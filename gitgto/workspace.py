@@ -180,4 +180,4 @@ class Workspace:
             if skipped:
                 output.warn(f"no GTO tags here, and remote '{skipped[0]}' is set never to fetch tags "
                             f"(a clone made with --no-tags): the registry is incomplete. "
-                            f"Fetch them: git fetch --tags {skipped[0]}")
+                            f"Fetch them: git fetch --tags {skipped[0]} (GitHub Actions: fetch-depth: 0)")

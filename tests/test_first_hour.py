@@ -347,4 +347,4 @@ def test_no_tags_warning_only_for_clones_without_tags(make_repo):
     res = clone.gto("show", cwd=clone.path / "c")
     assert res.err_lines == ["warning: no GTO tags here, and remote 'origin' is set never to fetch tags "
                              "(a clone made with --no-tags): the registry is incomplete. "
-                             "Fetch them: git fetch --tags origin"], res
+                             "Fetch them: git fetch --tags origin (GitHub Actions: fetch-depth: 0)"], res
