@@ -31,9 +31,9 @@ def build_parser():
 
 def lightweight_advice(name, remote="origin"):
     """What to do about a GTO-looking lightweight tag (check-ref and doctor say the same)."""
-    ref = shlex.quote(f"refs/tags/{name}:refs/tags/{name}")
     return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
-            f"rewrite the annotated tag). Re-fetch it: git fetch --force {shlex.quote(remote)} {ref}, "
+            f"rewrite the annotated tag). Re-fetch it: git fetch --force {shlex.quote(remote)} "
+            f"'refs/tags/{name}:refs/tags/{name}', "
             f"or run check-ref with --fetch")
 
 
