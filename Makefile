@@ -40,7 +40,7 @@ demo: venv
 
 # SOURCE_DATE_EPOCH (optional) sets the pages' date; see gitgto/manpages.py.
 man: venv
-	$(PY) -m gitgto.manpages man
+	$(PY) -m gitgto.manpages man/man1
 
 bench: venv
 	$(PY) benchmarks/run.py
@@ -67,7 +67,7 @@ CHECK_DEPS ?= yes
 # The same lists drive install and uninstall.
 LINKS := $(notdir $(wildcard bin/git-gto-*))
 PKG_FILES := $(wildcard gitgto/*.py gitgto/commands/*.py)
-MAN_PAGES := $(notdir $(wildcard man/*.1))
+MAN_PAGES := $(notdir $(wildcard man/man1/*.1))
 BASH_COMP := completions/git-gto
 ZSH_COMP := completions/_git-gto
 FISH_COMP := completions/git-gto.fish
@@ -101,7 +101,7 @@ install:
 	for l in $(LINKS); do ln -sfn git-gto "$(DESTDIR)$(BINDIR)/$$l"; done
 	install -m 644 $(filter gitgto/%,$(filter-out gitgto/commands/%,$(PKG_FILES))) "$(DESTDIR)$(LIBDIR)/gitgto/"
 	install -m 644 $(filter gitgto/commands/%,$(PKG_FILES)) "$(DESTDIR)$(LIBDIR)/gitgto/commands/"
-	install -m 644 $(addprefix man/,$(MAN_PAGES)) "$(DESTDIR)$(MANDIR)/man1/"
+	install -m 644 $(addprefix man/man1/,$(MAN_PAGES)) "$(DESTDIR)$(MANDIR)/man1/"
 	install -m 644 $(BASH_COMP) "$(DESTDIR)$(BASHCOMPDIR)/git-gto"
 	install -m 644 $(ZSH_COMP) "$(DESTDIR)$(ZSHCOMPDIR)/_git-gto"
 	install -m 644 $(FISH_COMP) "$(DESTDIR)$(FISHCOMPDIR)/git-gto.fish"

@@ -114,16 +114,29 @@ def specs(rev, dvc_paths):
     return [f"{rev}:{INDEX_FILE}"] + [f"{rev}:{p}" for p in dvc_paths]
 
 
-def parse_objects(rev, dvc_paths, objects):
-    """The objects read for specs(rev, dvc_paths) -> {name: annotation}."""
+def parse_objects(rev, dvc_paths, objects, problems=None):
+    """The objects read for specs(rev, dvc_paths) -> {name: annotation}.
+    A broken file raises GTOError, or, when a `problems` list is given, is
+    skipped and its error message appended (a registry read goes on
+    without it: annotations are optional metadata)."""
     result = {}
-    if objects and objects[0] is not None and objects[0][0] == "blob":
-        result.update(parse_index(_text(objects[0][1]), f"{INDEX_FILE} at {rev}"))
-    for path, obj in zip(dvc_paths, objects[1:]):
-        if obj is not None and obj[0] == "blob":
-            directory = os.path.dirname(path)
-            for name, annotation in parse_dvc(_text(obj[1]), directory, f"{path} at {rev}").items():
-                result.setdefault(name, annotation)
+    files = [(INDEX_FILE, objects[0] if objects else None)] + list(zip(dvc_paths, objects[1:]))
+    for path, obj in files:
+        if obj is None or obj[0] != "blob":
+            continue
+        where = f"{path} at {rev}"
+        try:
+            if path == INDEX_FILE:
+                found = parse_index(_text(obj[1], where), where)
+            else:
+                found = parse_dvc(_text(obj[1], where), os.path.dirname(path), where)
+        except GTOError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            continue
+        for name, annotation in found.items():
+            result.setdefault(name, annotation)
     return result
 
 
@@ -136,18 +149,19 @@ def read_many(repo, commits):
             continue
         if obj[1] not in parsed:
             try:
-                parsed[obj[1]] = parse_index(_text(obj[1]), f"{INDEX_FILE} at {commit}")
+                where = f"{INDEX_FILE} at {commit}"
+                parsed[obj[1]] = parse_index(_text(obj[1], where), where)
             except GTOError:
                 parsed[obj[1]] = {}
         result[commit] = parsed[obj[1]]
     return result
 
 
-def _text(data):
+def _text(data, where=INDEX_FILE):
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise GTOError(f"{BROKEN} (not UTF-8)")
+        raise GTOError(f"{BROKEN} ({where}: not UTF-8)")
 
 
 def visible(annotation):
@@ -178,7 +192,7 @@ def load_worktree(root):
         return {}
     except OSError as exc:
         raise GTOError(f"Cannot read {path}: {exc.strerror}")
-    return parse_index(_text(data), path)
+    return parse_index(_text(data, path), path)
 
 
 def dump(index):

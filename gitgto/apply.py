@@ -47,9 +47,12 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
         # Each tag is pushed right after it is made (reference §8.1, §5.8).
         def after(action):
             push_actions(ws, [action], ws.remote_url or remote)
-    else:
+    elif not dry_run and remote in ws.repo.remotes():
         def after(action):
-            output.push_hint(action.tag, delete=action.delete)
+            output.push_hint(action.tag, delete=action.delete, remote=remote)
+    else:  # no such remote (a fresh or bare repository): a `git push` hint could not work
+        def after(action):
+            pass
     for attempt in range(ATTEMPTS):
         registry = ws.registry(artifact, fields="state")  # plans need no messages
         actions = make_plan(registry, ws.records)
@@ -136,21 +139,24 @@ def _check_counter(repo, action):
         raise LostRace()
 
 
+def push_command(remote, actions):
+    """The one `git push` that publishes these actions, as a user would type it."""
+    if all(a.delete for a in actions):
+        return f"git push --delete {remote} " + " ".join(a.tag for a in actions)
+    return f"git push {remote} " + " ".join((":" if a.delete else "") + a.tag for a in actions)
+
+
 def push_actions(ws, actions, remote):
     """Push exactly these created and deleted tags, in one `git push`."""
     if not actions:
         return
     refspecs = [(":" if a.delete else "") + "refs/tags/" + a.tag for a in actions]
-    for action in actions:
-        verb = "git push --delete" if action.delete else "git push"
-        output.echo(f"Running `{verb} {remote} {action.tag}`")
-    ok, err = ws.repo.push(remote, refspecs)
+    command = push_command(remote, actions)
+    output.echo(f"Running `{command}`")
+    ok, reason = ws.repo.push(remote, refspecs)
     if not ok:
         local = "; ".join(("deleted locally: " if a.delete else "created locally: ") + a.tag for a in actions)
-        lines = err.strip().splitlines()
-        detail = next((x for x in lines if x.startswith(("fatal:", "error:"))), lines[-1] if lines else "no details")
-        shown = " ".join(f"`git push {'--delete ' if a.delete else ''}{remote} {a.tag}`" for a in actions)
-        raise GTOError(f"The command {shown} failed ({detail}). Make sure your local "
+        raise GTOError(f"The command `{command}` failed ({reason}). Make sure your local "
                        f"repository is in sync with the remote. The tags stay as they are here ({local}).")
     for action in actions:
         if action.delete:

@@ -14,7 +14,7 @@ from .errors import GTOError
 # one shows up while a command runs).
 DEPENDENCIES = {"sh": "sh", "yaml": "PyYAML", "semantic_version": "semantic-version", "prettytable": "prettytable"}
 
-MAN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "man")
+MAN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "man", "man1")
 
 
 class _ManHelp(argparse.Action):
@@ -31,9 +31,10 @@ class _ManHelp(argparse.Action):
 def show_man_page(page):
     """exec man on PAGE when it can be found; return when it cannot.
 
-    In a checkout, man/PAGE.1 is shown as a file (`man -l`): man/ holds the
-    pages flat, without the man1/ level a MANPATH entry needs, so prepending
-    it to MANPATH would never find them. Otherwise `man -w PAGE` decides."""
+    In a checkout, man/man1/PAGE.1 is shown as a file (`man -l`), whatever
+    MANPATH says. (`git gto --help` never gets here: git itself runs
+    `man git-gto`, which finds the checkout's man/ from bin/ on PATH.)
+    Otherwise `man -w PAGE` decides."""
     import shutil
     import subprocess
 
@@ -52,7 +53,7 @@ def show_man_page(page):
 
 def new_parser(command, description, epilog=None):
     p = argparse.ArgumentParser(
-        prog=f"git gto {command}", description=description, epilog=epilog, add_help=False,
+        prog=f"git gto {command}", description=description, epilog=epilog, add_help=False, allow_abbrev=False,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-h", action="help", help="show a short help and exit")
     p.add_argument("--help", action=_ManHelp, nargs=0, help="show the manual page (git-gto-%s(1))" % command)

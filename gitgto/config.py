@@ -16,29 +16,52 @@ KNOWN_KEYS = {"types", "stages", "emojis", "log_level", "debug", "index",
 
 
 class Config:
-    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", source=None):
+    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", source=None, origins=None):
         self.types = types  # None = anything valid
         self.stages = stages
         self.emojis = emojis
         self.log_level = log_level
         self.source = source  # the file read, relative to the repository root: None, `.gto` or `HEAD:.gto`
+        self.origins = origins or {}  # key -> where its value came from: `.gto`, `GTO_STAGES`, ...
 
     def check_stage(self, stage):
         tags.check_name(stage)
         if self.stages is not None and stage not in self.stages:
-            raise GTOError(f"Allowed stages are: '{_pylist(self.stages)}'")
+            raise GTOError(self._not_allowed("stages", stage))
         return stage
 
     def check_type(self, type_):
         tags.check_name(type_)
         if self.types is not None and type_ not in self.types:
-            raise GTOError(f"Allowed types are: '{_pylist(self.types)}'")
+            raise GTOError(self._not_allowed("types", type_))
         return type_
 
+    def stage_warning(self, stage):
+        """For queries, which answer nothing rather than fail: the warning a
+        stage that is not allowed deserves (a typo must not be silent)."""
+        if self.stages is None or stage in self.stages:
+            return None
+        return self._not_allowed("stages", stage)
 
-def _pylist(values):
-    # GTO prints Python's list repr; keep the exact text.
-    return "[" + ", ".join(repr(v) for v in values) + "]"
+    def _not_allowed(self, key, value):
+        """GTO's "Allowed stages are: …", readable, with where the list came from."""
+        allowed = getattr(self, key)
+        origin = self.origins.get(key, CONFIG_FILE)
+        if not allowed:
+            return f"Allowed {key} are: none ({origin} sets '{key}' to an empty list), so '{value}' is not allowed"
+        close = _close_match(value, allowed)
+        hint = f"; did you mean '{close}'?" if close else ""
+        return f"Allowed {key} are: {', '.join(allowed)} (from {origin}); '{value}' is not one of them{hint}"
+
+
+def _close_match(value, choices):
+    """A typo (`prdo`) or a longer or shorter form (`production`, `pro`) of one choice."""
+    from difflib import get_close_matches
+
+    found = get_close_matches(value, choices, n=1, cutoff=0.6)
+    if found:
+        return found[0]
+    return next((c for c in choices if value.startswith(c) or c.startswith(value)), None)
 
 
 def emojis_from_env(environ=os.environ):
@@ -55,21 +78,24 @@ def load(root, environ=os.environ, text=None):
     if text is not None:
         path = source = "HEAD:" + CONFIG_FILE
         values = _parse(text, path)
-    elif path and os.path.isfile(path):
+    elif path and os.path.lexists(path):  # a directory or a dangling link is an error, not "no file"
         source = CONFIG_FILE
         values = _read_file(path)
     where = {key: f"config file '{path}'" for key in values}
+    origins = {key: source for key in values}
     for key in ("types", "stages", "emojis", "log_level"):
         env_name = "GTO_" + key.upper()
         if env_name in environ:
             values[key] = _from_env(env_name, key, environ[env_name])
             where[key] = f"environment variable {env_name}"
+            origins[key] = env_name
     return Config(
         types=_names(values.get("types"), "types", where),
         stages=_names(values.get("stages"), "stages", where),
         emojis=_bool(values.get("emojis", True), "emojis", where),
         log_level=str(values.get("log_level", "INFO")),
         source=source,
+        origins=origins,
     )
 
 
@@ -83,19 +109,22 @@ def _read_file(path):
         if len(data) > MAX_BYTES:
             raise GTOError(f"Wrong config file '{path}': larger than 1 MiB")
         return _parse(data.decode("utf-8"), path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GTOError(f"Wrong config file '{path}': {_one_line(exc)}")
+    except OSError as exc:
+        raise GTOError(f"Wrong config file '{path}': {exc.strerror or _one_line(exc)}")
+    except UnicodeDecodeError as exc:
+        raise GTOError(f"Wrong config file '{path}': not UTF-8 text ({_one_line(exc)})")
 
 
 def load_yaml(text, what):
-    """YAML through the safe loader; a syntax error is a GTOError that
-    starts with `what`. (PyYAML is imported only here, when a file exists.)"""
-    import yaml
+    """Every YAML file goes through here (safeyaml: safe tags, no duplicate
+    keys, bounded nesting); a broken file is a GTOError that starts with
+    `what`. (PyYAML is imported only here, when a file exists.)"""
+    from .safeyaml import YAMLFileError, load
 
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise GTOError(f"{what}: {_one_line(exc)}")
+        return load(text)
+    except YAMLFileError as exc:
+        raise GTOError(f"{what}: {exc}")
 
 
 def _parse(text, path):
@@ -140,7 +169,9 @@ def _bool(value, key, where):
         return value
     if isinstance(value, str) and value.strip().lower() in _BOOLS:
         return _BOOLS[value.strip().lower()]
-    raise GTOError(f"Wrong {where[key]}: '{key}' must be true or false")
+    accepted = ", ".join(_BOOLS)
+    raise GTOError(f"Wrong {where[key]}: '{key}' must be true or false, not '{value}' "
+                   f"(accepted, in any case: {accepted})")
 
 
 def _one_line(exc):

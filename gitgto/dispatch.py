@@ -21,7 +21,8 @@ def overview():
                 label = f"{name} ({', '.join(alias)})" if alias else name
                 lines.append(f"   {label:<19}{summary}")
         lines.append("")
-    lines.append("'git gto <command> -h' shows a command's options; 'git gto <command> --help' its manual page.")
+    lines.append("'git gto <command> -h' shows a command's options; 'git gto help <command>' "
+                 "(or 'git gto <command> --help') its manual page.")
     return "\n".join(lines)
 
 
@@ -53,6 +54,8 @@ def main(argv):
             show_man_page("git-gto")
             sys.stdout.write(overview() + "\n")
             return 0
+        if args[0] == "help":  # like `git help`: the manual page, else the built-in help
+            return run_help(args[1:])
         if args[0] == "--version":
             sys.stdout.write(f"git-gto version {__version__}\n")
             return 0
@@ -61,6 +64,22 @@ def main(argv):
     if command in COMMANDS:
         return run_command(command, args)
     return run_extension(command, args)
+
+
+def run_help(args):
+    """`git gto help [COMMAND]`."""
+    from .cli import show_man_page
+
+    if not args:
+        show_man_page("git-gto")
+        sys.stdout.write(overview() + "\n")
+        return 0
+    command = ALIASES.get(args[0], args[0])
+    if command not in COMMANDS:
+        return run_extension(command, ["--help"])
+    from .cli import main as run_command
+
+    return run_command(command, ["--help"])
 
 
 def run_extension(name, args):

@@ -17,6 +17,22 @@ _MESSAGE_FIELD = "%(contents)"
 _BUFSIZES = {"_out_bufsize": 1 << 16, "_err_bufsize": 1 << 16}
 
 
+def git_reason(stderr, fallback):
+    """git's own reason for a failure, from its stderr (bytes or text): the
+    first `fatal:`/`error:` line (the ones after it are consequences, and the
+    last line is often the tail of advice such as "and the repository
+    exists."), else the first line that is not a hint; `fallback` when git
+    said nothing."""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", "replace")
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal:", "error:"):
+            if line.startswith(prefix):
+                return line[len(prefix):].strip()
+    return next((line for line in lines if not line.startswith("hint:")), fallback)
+
+
 class TagRecord:
     """One tag as git stores it. `commit` is the peeled target when the tag is
     annotated and points at a commit, else None; `annotated` is False for
@@ -140,7 +156,7 @@ def fetch_registry(url, directory):
     try:
         sh.Command("git")("init", "--quiet", "--bare", directory, _tty_out=False)
     except sh.ErrorReturnCode as exc:
-        raise GitError(exc.stderr.decode("utf-8", "replace").strip())
+        raise GitError(git_reason(exc.stderr, "git init failed"))
     repo = Repo(directory)
     fetch = ("fetch", "--quiet", "--depth=1", "--no-tags", "--end-of-options", url, "+refs/tags/*:refs/tags/*")
     res = repo._run(*fetch, "+HEAD:refs/heads/remote-head", ok=range(256), env=remote_env())
@@ -152,8 +168,7 @@ def fetch_registry(url, directory):
         if empty.exit_code == 0 and not empty.stdout.strip():
             res = empty
     if res.exit_code != 0:
-        detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GTOError(f"Cannot read the remote repository '{url}': {detail[-1] if detail else 'git fetch failed'}")
+        raise GitError(f"Cannot read the remote repository '{url}': {git_reason(res.stderr, 'git fetch failed')}")
     repo._run("symbolic-ref", "HEAD", "refs/heads/remote-head")
     repo.shallow = False  # shallow on purpose: every tag is here
     return repo
@@ -170,6 +185,9 @@ class Repo:
                          "--absolute-git-dir", "--show-cdup", ok=(0, 128))
         if info.exit_code != 0:
             where = os.path.abspath(path)
+            reason = git_reason(info.stderr, "")
+            if reason and "not a git repository" not in reason:  # e.g. dubious ownership
+                raise NotARepository(f"Cannot open the repository '{where}': {reason}")
             raise NotARepository(f"Not a git repository: '{where}' (or any of its parent directories)")
         lines = info.stdout.decode("utf-8", "surrogateescape").split("\n")
         self.bare = lines[0] == "true"
@@ -199,8 +217,8 @@ class Repo:
         try:
             return sh.Command("git")(*args, **kwargs)
         except sh.ErrorReturnCode as exc:
-            message = exc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(message[-1] if message else f"git {args[0]} failed ({exc.exit_code})")
+            reason = git_reason(exc.stderr, f"exit code {exc.exit_code}")
+            raise GitError(f"git {args[0]} failed: {reason}")
         except sh.CommandNotFound:
             raise GTOError("git is not installed (no 'git' on PATH)")
 
@@ -302,8 +320,10 @@ class Repo:
         never overwriting, the tags matching `patterns` (the artifact's other
         tags, which a single-tag checkout lacks)."""
         ref = "refs/tags/" + name
-        self._run("fetch", "--quiet", "--force", "--no-tags", "--end-of-options", remote, f"{ref}:{ref}",
-                  env=remote_env())
+        res = self._run("fetch", "--quiet", "--force", "--no-tags", "--end-of-options", remote, f"{ref}:{ref}",
+                        ok=range(256), env=remote_env())
+        if res.exit_code != 0:
+            raise GitError(f"Cannot fetch '{name}' from '{remote}': {git_reason(res.stderr, 'git fetch failed')}")
         if patterns:
             self._run("fetch", "--quiet", "--no-tags", "--end-of-options", remote,
                       *(f"{p}:{p}" for p in patterns), ok=range(256), env=remote_env())
@@ -349,7 +369,7 @@ class Repo:
             return True
         if self.tag_exists(name):
             return False
-        raise GitError(failed or (lines[-1] if lines else f"git tag failed ({res.exit_code})"))
+        raise GitError(f"Cannot create tag '{name}': {git_reason(res.stderr, 'git tag failed')}")
 
     def delete_tags(self, tags):
         """Delete [(name, oid)] in one transaction, only if each still points
@@ -358,23 +378,44 @@ class Repo:
         self._run("update-ref", "--stdin", stdin=lines.encode())
 
     def push(self, remote, refspecs):
-        """Push refspecs to `remote`; returns (ok, stderr text)."""
+        """Push refspecs to `remote`; returns (ok, git's reason when not ok).
+        A ref the remote refused says why on stdout (`--porcelain`: "!", the
+        refspec, "[rejected] (reason)"), which beats stderr's generic
+        "failed to push some refs"."""
         res = self._run("push", "--porcelain", "--end-of-options", remote, *refspecs, ok=range(256),
                         env=remote_env())
-        return res.exit_code == 0, res.stderr.decode("utf-8", "replace")
+        if res.exit_code == 0:
+            return True, ""
+        refused = [line.split("\t")[-1] for line in res.stdout.decode("utf-8", "replace").splitlines()
+                   if line.startswith("!\t")]
+        if not refused:
+            return False, git_reason(res.stderr, "git push failed")
+        said = [line[len("remote:"):].strip() for line in res.stderr.decode("utf-8", "replace").splitlines()
+                if line.startswith("remote:") and line[len("remote:"):].strip()]
+        return False, "; ".join(refused + (["remote: " + " ".join(said)] if said else []))
 
     def remote_tags(self, remote):
         """{tag name: tag object id} on `remote` (`git ls-remote --tags`)."""
         res = self._run("ls-remote", "--tags", "--end-of-options", remote, ok=range(256), env=remote_env())
         if res.exit_code != 0:
-            detail = res.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GTOError(f"Cannot list the tags of '{remote}': {detail[-1] if detail else 'git ls-remote failed'}")
+            raise GitError(f"Cannot list the tags of '{remote}': {git_reason(res.stderr, 'git ls-remote failed')}")
         result = {}
         for line in res.stdout.decode("utf-8", "surrogateescape").splitlines():
             oid, _, ref = line.partition("\t")
             if ref.startswith("refs/tags/") and not ref.endswith("^{}"):
                 result[ref[len("refs/tags/"):]] = oid
         return result
+
+    def remotes_without_tags(self):
+        """Remotes configured never to fetch tags (`git clone --no-tags`
+        sets remote.<name>.tagOpt=--no-tags)."""
+        res = self._run("config", "--get-regexp", r"^remote\..*\.tagopt$", ok=range(256))
+        found = []
+        for line in res.stdout.decode("utf-8", "surrogateescape").splitlines():
+            key, _, value = line.partition(" ")
+            if value.strip() == "--no-tags":
+                found.append(key[len("remote."):-len(".tagopt")])
+        return found
 
     def remotes(self):
         """Configured remote names (only asked on the rare paths that need it)."""

@@ -1,6 +1,6 @@
 """Build the man pages from the commands' own argparse parsers.
 
-    python -m gitgto.manpages [OUTDIR]        (default: the checkout's man/)
+    python -m gitgto.manpages [OUTDIR]        (default: the checkout's man/man1/)
 
 Writes git-gto.1 (the overview) and git-gto-<command>.1 for every command in
 COMMANDS, with argparse-manpage. The output is reproducible: the terminal
@@ -150,7 +150,13 @@ true (default) or false: whether messages carry emojis.
 .PP
 Annotations live in \fIartifacts.yaml\fR at the repository root (edited by
 \fBgit gto annotate\fR and \fBgit gto remove\fR); artifacts declared in a
-\fIdvc.yaml\fR \fBartifacts:\fR section are read too.
+\fIdvc.yaml\fR \fBartifacts:\fR section are read too. A broken annotation file never
+stops a registry read: \fBshow\fR warns and answers from the tags, \fBdoctor\fR reports it,
+\fBdescribe\fR, \fBannotate\fR and \fBremove\fR refuse.
+.PP
+All three files are YAML read with one loader: safe tags only; a key given twice, nesting
+deeper than 64 levels, or a \fI.gto\fR that is not a regular file is an error naming the file.
+An error about an allowed value says where the list came from (\fI.gto\fR or \fBGTO_STAGES\fR).
 """.strip("\n")
 
 ENVIRONMENT = r"""
@@ -168,7 +174,9 @@ log level (default INFO).
 honoured as git honours them, so \fBgit \-C\fR \fIdir\fR \fBgto ...\fR works.
 .TP
 .B MANPATH
-where \fB\-\-help\fR looks for the manual pages (a checkout's \fIman/\fR is searched first).
+where \fB\-\-help\fR looks for the manual pages. A checkout's \fIman/man1/\fR is searched first; with the
+checkout's \fIbin/\fR on \fBPATH\fR, man(1) finds its \fIman/\fR by itself (so \fBgit gto \-\-help\fR and
+\fBgit help gto\fR work without installing).
 """.strip("\n")
 
 
@@ -283,10 +291,12 @@ def overview_parser():
     p.add_argument("--version", action="store_true", help="print the git-gto version and exit")
     p.add_argument("-h", action="store_true", help="print the list of commands and exit")
     p.add_argument("command", metavar="<command>",
-                   help="a command below, or NAME to run an extension git-gto-NAME found on PATH")
+                   help="a command below; help [COMMAND] for a manual page (as git help does); "
+                        "or NAME to run an extension git-gto-NAME found on PATH")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="<args>",
                    help="the command's arguments; every command takes -h (short help), "
-                        "--help (its manual page), -r/--repo and --traceback")
+                        "--help (its manual page), -r/--repo and --traceback; options are never "
+                        "abbreviated")
     return p
 
 
@@ -346,7 +356,9 @@ def write(outdir):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    default = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "man")
+    # man/man1/: the layout man(1) expects, so that a checkout's man/ is found
+    # from bin/ on PATH (man-db adds ../man of every PATH entry).
+    default = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "man", "man1")
     outdir = argv[0] if argv else default
     stale = set(f for f in os.listdir(outdir) if re.match(r"git-gto.*\.1$", f)) if os.path.isdir(outdir) else set()
     for path in write(outdir):

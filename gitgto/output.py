@@ -124,7 +124,7 @@ def values(items):
             echo(str(item))
 
 
-def push_hint(tag, delete=False):
-    verb = "git push --delete origin" if delete else "git push origin"
+def push_hint(tag, delete=False, remote="origin"):
+    verb = f"git push --delete {shlex.quote(remote)}" if delete else f"git push {shlex.quote(remote)}"
     echo("To push the changes upstream, run:")
     echo(f"    {verb} {shlex.quote(tag)}")

@@ -6,7 +6,7 @@ DECISIONS §4. A plan is a list of Actions; acting on it is apply.py's job."""
 from . import registry as reg
 from . import tags as T
 from .errors import GTOError
-from .versions import FIRST_VERSION, bump, check_version, is_version
+from .versions import FIRST_VERSION, bump, check_version, did_you_mean, is_version
 
 FORCE_HINT = "Use the '--force' flag to create a new Git tag nevertheless."
 
@@ -110,7 +110,7 @@ def choose_version(req, version=None, bump_part=None):
     art = req.art
     if version is not None:
         if not is_version(version):
-            raise GTOError(f"Supplied version '{version}' cannot be parsed")
+            raise GTOError(f"Supplied version '{version}' cannot be parsed{did_you_mean(version)}")
         return version
     latest = reg.latest(art) if art else None
     if latest is None and bump_part is not None:

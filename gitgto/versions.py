@@ -17,9 +17,25 @@ def is_version(name):
     return isinstance(name, str) and VERSION_RE.match(name) is not None
 
 
+def suggestion(name):
+    """The valid version a typo most likely meant (`1.2.0`, `V1.2.0` -> `v1.2.0`), or None."""
+    if not isinstance(name, str):
+        return None
+    for guess in ("v" + name, "v" + name[1:], name.strip()):
+        if guess != name and is_version(guess):
+            return guess
+    return None
+
+
+def did_you_mean(name):
+    """"; did you mean 'v1.2.0'?" for a version that is one typo away, else ""."""
+    guess = suggestion(name)
+    return f"; did you mean '{guess}'?" if guess else ""
+
+
 def check_version(name):
     if not is_version(name):
-        raise GTOError(f"Version '{name}' is not valid. Example of valid version: 'v1.0.0'")
+        raise GTOError(f"Version '{name}' is not valid. Example of valid version: 'v1.0.0'{did_you_mean(name)}")
     return name
 
 

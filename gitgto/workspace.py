@@ -69,6 +69,8 @@ class Workspace:
         output.settings["emojis"] = self.config.emojis
         self.records = None
         self._warned = False
+        self.annotation_problems = []  # broken annotation files a registry read went on without
+        self.warn_broken_annotations = True  # doctor reports them itself
 
     @staticmethod
     def _fetch(url):
@@ -125,7 +127,9 @@ class Workspace:
         head = objects[0][2] if objects[0] is not None and objects[0][0] == "commit" else None
         infos = self._commit_infos(objects[:1] + objects[1 + len(files):], head)
         if annotations and head is not None:
-            found = {head: ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)])}
+            found = {head: ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)], self.annotation_problems)}
+            for problem in self.annotation_problems if self.warn_broken_annotations else ():
+                output.warn(f"{problem}; annotations from it are not shown")  # the tags answer
             if annotations != "head":
                 found.update(ann.read_many(self.repo, self.repo.branch_commits(annotations == "all-commits")))
             for commit, entries in found.items():
@@ -151,6 +155,9 @@ class Workspace:
         """The commit `ref` names, or a clear error."""
         commit = self.repo.resolve_commit(ref)
         if commit is None:
+            if ref == "HEAD" or self.repo.resolve_commit("HEAD") is None:  # (the second call: error path only)
+                raise GTOError(f"Ref '{ref}' was not found: the repository has no commits yet "
+                               f"(commit something first)")
             raise GTOError(f"Ref '{ref}' was not found in the repository history (or is not a commit)")
         return commit
 
@@ -166,6 +173,11 @@ class Workspace:
         if self.repo.shallow:
             output.warn("this is a shallow clone: the registry may be incomplete. Fetch all tags and "
                         "history: git fetch --tags --unshallow (GitHub Actions: fetch-depth: 0)")
-        elif whole and not any(tags.parse_tag(r.name) for r in self.records) and self.repo.remotes():
-            output.warn("no GTO tags here: if this is a clone without tags, the registry is incomplete. "
-                        "Fetch them: git fetch --tags (GitHub Actions: fetch-depth: 0)")
+        elif whole and not any(tags.parse_tag(r.name) for r in self.records):
+            # Only where tags are known to be left out: a new, empty registry
+            # with an `origin` is normal and must not warn on every read.
+            skipped = self.repo.remotes_without_tags()
+            if skipped:
+                output.warn(f"no GTO tags here, and remote '{skipped[0]}' is set never to fetch tags "
+                            f"(a clone made with --no-tags): the registry is incomplete. "
+                            f"Fetch them: git fetch --tags {skipped[0]} (GitHub Actions: fetch-depth: 0)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / "bin"
-MAN = ROOT / "man"
+MAN = ROOT / "man" / "man1"  # a MANPATH-shaped layout: PATH=bin/ finds ../man
 COMPLETIONS = {
     "bash": ROOT / "completions" / "git-gto",
     "zsh": ROOT / "completions" / "_git-gto",

@@ -126,7 +126,7 @@ def test_no_conflict_for_siblings_and_uris(repo):
 def test_types_and_labels(repo):
     r = repo
     r.commit("cfg", {".gto": "types: [model, dataset]\n"})
-    refused(r, "annotate", "a", "--type", "table", err="Allowed types are: '['model', 'dataset']'")
+    refused(r, "annotate", "a", "--type", "table", err="Allowed types are: model, dataset (from .gto); 'table' is not one of them")
     annotate(r, "a", "--type", "dataset")
     refused(r, "annotate", "a", "--label=-x",
             err="Invalid value '-x'. Only letters, numbers, '_', '-', '/' are allowed. Value must start and end "

@@ -57,7 +57,7 @@ def test_setup_cfg_scripts_are_bin():
 
 def test_setup_cfg_data_files():
     data = _cfg()["options.data_files"]
-    assert sorted(data["share/man/man1"].split()) == sorted(f"man/{p.name}" for p in MAN.glob("*.1"))
+    assert sorted(data["share/man/man1"].split()) == sorted(f"man/man1/{p.name}" for p in MAN.glob("*.1"))
     assert data["share/bash-completion/completions"].split() == ["completions/git-gto"]
     assert data["share/zsh/site-functions"].split() == ["completions/_git-gto"]
     assert data["share/fish/vendor_completions.d"].split() == ["completions/git-gto.fish"]

@@ -96,7 +96,7 @@ def test_stages_remote_reads_gto_from_head(outside, remote, where):
     assert outside.gto("stages", "--used", "-r", where).out == "dev\nprod\n"
     # The configured stages are enforced by writes through -r too.
     res = outside.gto("assign", "churn", "--version", "v1.0.0", "--stage", "qa", "-r", where, expect=1)
-    assert res.err == "❌ Allowed stages are: '['dev', 'prod']'\n"
+    assert res.err == "❌ Allowed stages are: dev, prod (from HEAD:.gto); 'qa' is not one of them\n"
 
 
 def test_describe_remote_reads_annotations_from_head(outside, remote, where):

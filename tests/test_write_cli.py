@@ -11,9 +11,15 @@ import pytest
 from gtorepo import EMAIL, NAME, GtoRepo
 
 
+def with_origin(r):
+    """Push hints name a remote that exists (configured; never contacted)."""
+    r.git("remote", "add", "origin", "https://example.invalid/models.git")
+    return r
+
+
 @pytest.fixture
 def repo(tmp_path):
-    r = GtoRepo(tmp_path)
+    r = with_origin(GtoRepo(tmp_path))
     r.commit("init")
     return r
 
@@ -295,14 +301,17 @@ def test_assign_stage_back_to_an_older_version_needs_no_force(repo):
     assert r.gto("show", "m#prod", "--version").out == "v0.0.1\n"
 
 
+QA_NOT_ALLOWED = "Allowed stages are: dev, prod (from .gto); 'qa' is not one of them"
+
+
 def test_stage_not_in_config(repo):
     r = repo
     r.commit("cfg", {".gto": "stages: [dev, prod]\n"})
     r.gto("register", "m")
-    refused(r, "assign", "m", "--version", "v0.0.1", "--stage", "qa", err="Allowed stages are: '['dev', 'prod']'")
-    refused(r, "assign", "m", "HEAD", "--stage", "qa", err="Allowed stages are: '['dev', 'prod']'")
-    refused(r, "deprecate", "m", "v0.0.1", "qa", err="Allowed stages are: '['dev', 'prod']'")
-    refused(r, "unassign", "m", "v0.0.1", "qa", err="Allowed stages are: '['dev', 'prod']'")
+    refused(r, "assign", "m", "--version", "v0.0.1", "--stage", "qa", err=QA_NOT_ALLOWED)
+    refused(r, "assign", "m", "HEAD", "--stage", "qa", err=QA_NOT_ALLOWED)
+    refused(r, "deprecate", "m", "v0.0.1", "qa", err=QA_NOT_ALLOWED)
+    refused(r, "unassign", "m", "v0.0.1", "qa", err=QA_NOT_ALLOWED)
     ok(r, "assign", "m", "--version", "v0.0.1", "--stage", "dev", out=created("m#dev#1", "assigns stage to version 'v0.0.1'"))
 
 
@@ -365,7 +374,7 @@ def in_tag(name):
 @pytest.fixture(scope="module")
 def crowded_template(tmp_path_factory):
     """The same history for several look-alike artifacts (in one repo)."""
-    r = GtoRepo(tmp_path_factory.mktemp("crowded"))
+    r = with_origin(GtoRepo(tmp_path_factory.mktemp("crowded")))
     r.commit("init")
     r.commit("2")
     for name in LOOKALIKES:
@@ -517,7 +526,7 @@ def test_push_hints_are_shell_quoted(repo):
 def test_no_remote_is_touched_without_push(repo, tmp_path):
     r = repo
     remote = GtoRepo(tmp_path, "origin.git", bare=True)
-    r.git("remote", "add", "origin", str(remote.path))
+    r.git("remote", "set-url", "origin", str(remote.path))
     r.gto("assign", "m", "HEAD", "--stage", "prod")
     assert remote.git("for-each-ref") == ""
 
@@ -533,7 +542,7 @@ def test_emojis_off(repo):
 
 @pytest.fixture(scope="module")
 def populated_template(tmp_path_factory):
-    r = GtoRepo(tmp_path_factory.mktemp("populated"))
+    r = with_origin(GtoRepo(tmp_path_factory.mktemp("populated")))
     r.commit("init")
     r.commit("cfg", {".gto": "stages: [dev, prod]\ntypes: [model, dataset]\n"})
     r.gto("annotate", "m", "--type", "model", "--path", "models/m.pkl")
@@ -571,16 +580,16 @@ BAD = [
     (["deprecate", "x#", "v1.0.0"], INVALID_NAME.format("x#")),
     (["unassign", "m", "v1.0.0", "pr od"], INVALID_STAGE.format("pr od")),
     (["assign", "m", "--stage=-prod"], INVALID_STAGE.format("-prod")),
-    (["assign", "m", "--stage", "qa"], "Allowed stages are: '['dev', 'prod']'"),
-    (["annotate", "m", "--type", "table"], "Allowed types are: '['model', 'dataset']'"),
+    (["assign", "m", "--stage", "qa"], QA_NOT_ALLOWED),
+    (["annotate", "m", "--type", "table"], "Allowed types are: model, dataset (from .gto); 'table' is not one of them"),
     # versions
-    (["register", "m", "--version", "1.2.3"], "Supplied version '1.2.3' cannot be parsed"),
-    (["register", "m", "--version", "V1.2.3"], "Supplied version 'V1.2.3' cannot be parsed"),
+    (["register", "m", "--version", "1.2.3"], "Supplied version '1.2.3' cannot be parsed; did you mean 'v1.2.3'?"),
+    (["register", "m", "--version", "V1.2.3"], "Supplied version 'V1.2.3' cannot be parsed; did you mean 'v1.2.3'?"),
     (["assign", "m", "--version", "1.0.0", "--stage", "prod"],
-     "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'"),
+     "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'; did you mean 'v1.0.0'?"),
     (["assign", "m", "HEAD", "--version", "v1", "--stage", "prod"],
      "Version 'v1' is not valid. Example of valid version: 'v1.0.0'"),
-    (["deprecate", "m", "1.0.0"], "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'"),
+    (["deprecate", "m", "1.0.0"], "Version '1.0.0' is not valid. Example of valid version: 'v1.0.0'; did you mean 'v1.0.0'?"),
     (["deprecate", "m", "v1.0", "prod"], "Version 'v1.0' is not valid. Example of valid version: 'v1.0.0'"),
     (["register", "m", "--bump-minor", "--bump-major"], "Need to specify either version or single bump argument"),
     (["register", "m", "--version", "v3.0.0", "--bump-patch"], "Need to specify either version or single bump argument"),

@@ -1,5 +1,7 @@
 """git gto check-ref REF: what a (pushed) GTO tag means, for CI triggers."""
 
+import shlex
+
 from .. import cli, output, registry as reg, tags
 from ..errors import GTOError
 
@@ -46,6 +48,14 @@ def verify(ws, registry, name, policy_ref):
         raise PolicyViolation(f"The policy ({where}) refuses {result.line()}")
 
 
+def lightweight_advice(name, remote="origin"):
+    """What to do about a GTO-looking lightweight tag (check-ref and doctor say the same)."""
+    return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
+            f"rewrite the annotated tag). Re-fetch it: git fetch --force {shlex.quote(remote)} "
+            f"'refs/tags/{name}:refs/tags/{name}', "
+            f"or run check-ref with --fetch")
+
+
 def run(args):
     from ..workspace import Workspace
 
@@ -61,10 +71,7 @@ def run(args):
     if not events:
         record = next((r for r in ws.records if r.name == name), None)
         if record is not None and not record.annotated:
-            raise GTOError(
-                f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
-                f"rewrite the annotated tag). Re-fetch it: git fetch --force {args.remote} "
-                f"'refs/tags/{name}:refs/tags/{name}', or run check-ref with --fetch")
+            raise GTOError(lightweight_advice(name, args.remote))
         if args.verify:
             raise GTOError(f"'{name}' is not an event here: nothing to verify")
         return 0

@@ -30,6 +30,8 @@ def run(args):
         raise GTOError("Either specify revision or use naming shortcut.")
     ws = Workspace(args.repo)
     rev = args.rev
+    if stage is not None and ws.config.stage_warning(stage):
+        output.warn(ws.config.stage_warning(stage))
     if selector or stage:
         rev = _shortcut_commit(ws, name, selector, stage)
         if rev is None:

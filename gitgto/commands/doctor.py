@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from .. import __version__, cli, output, registry as reg, tags
+from .check_ref import lightweight_advice
 
 
 def build_parser():
@@ -35,8 +36,17 @@ def problems(ws, registry, records):
             if len(names) > 1:
                 found.append(f"artifact '{art.name}' has {len(names)} versions on commit {commit[:7]}: "
                              + ", ".join(sorted(names)) + " (gto 1.x cannot read stage tags there)")
+    found.extend(ws.annotation_problems)
+    if ws.repo.root is not None:
+        from .. import annotations as ann
+        from ..errors import GTOError
+
+        try:
+            ann.load_worktree(ws.repo.root)
+        except GTOError as exc:
+            found.append(str(exc))
     for name in registry.ignored_lightweight:
-        found.append(f"'{name}' is a lightweight tag: GTO ignores it (re-create it with git tag -a)")
+        found.append(lightweight_advice(name))
     for record in records:
         if record.annotated and record.commit is None and tags.parse_tag(record.name):
             found.append(f"'{record.name}' does not point at a commit: ignored")
@@ -60,6 +70,7 @@ def run(args):
     output.echo(f"EMOJIS={cfg.emojis!r}")
     output.echo(f"LOG_LEVEL={cfg.log_level!r}")
     output.echo("---------------------------------")
+    ws.warn_broken_annotations = False  # findings, on stdout
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
     found = problems(ws, registry, ws.records)
     if not found:

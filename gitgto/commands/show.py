@@ -102,6 +102,8 @@ def show_artifact(ws, args):
     tags.check_artifact(name)
     if stage is not None:
         tags.check_name(stage)
+    if stage is not None and ws.config.stage_warning(stage):
+        output.warn(ws.config.stage_warning(stage))  # a query answers nothing; a typo must not be silent
     registry = ws.registry(name, annotations=_scan(args), commits="all")
     art = registry.get(name)
     flag = line_flag(args)
