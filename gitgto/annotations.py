@@ -114,17 +114,35 @@ def specs(rev, dvc_paths):
     return [f"{rev}:{INDEX_FILE}"] + [f"{rev}:{p}" for p in dvc_paths]
 
 
-def parse_objects(rev, dvc_paths, objects):
-    """The objects read for specs(rev, dvc_paths) -> {name: annotation}."""
+def parse_objects(rev, dvc_paths, objects, memo=None):
+    """The objects read for specs(rev, dvc_paths) -> {name: annotation}.
+    memo (cache.AnnotationMemo): parsed files by blob id, so that an
+    unchanged file is never parsed twice."""
     result = {}
     if objects and objects[0] is not None and objects[0][0] == "blob":
-        result.update(parse_index(_text(objects[0][1]), f"{INDEX_FILE} at {rev}"))
+        where = f"{INDEX_FILE} at {rev}"
+        result.update(_memoized(memo, where, objects[0], lambda: parse_index(_text(objects[0][1]), where)))
     for path, obj in zip(dvc_paths, objects[1:]):
         if obj is not None and obj[0] == "blob":
-            directory = os.path.dirname(path)
-            for name, annotation in parse_dvc(_text(obj[1]), directory, f"{path} at {rev}").items():
+            where = f"{path} at {rev}"
+            parsed = _memoized(memo, where, obj, lambda: parse_dvc(_text(obj[1]), os.path.dirname(path), where))
+            for name, annotation in parsed.items():
                 result.setdefault(name, annotation)
     return result
+
+
+def _memoized(memo, where, obj, parse):
+    """parse(), or what it returned for the same blob before. The blob id
+    names the content; `where` is in the key because it is in the errors
+    and decides the `dir:` of dvc.yaml names. Errors are never memoized."""
+    if memo is None:
+        return parse()
+    key = f"{where}\0{obj[2]}"
+    found = memo.get(key)
+    if found is None:
+        found = parse()
+        memo.put(key, found)
+    return found
 
 
 def read_many(repo, commits):

@@ -157,7 +157,7 @@ class Repo:
         self.path = path
         self.calls = []  # git subcommands run, in order (tests count them)
         info = self._run("rev-parse", "--is-bare-repository", "--is-shallow-repository",
-                         "--absolute-git-dir", "--show-cdup", ok=(0, 128))
+                         "--absolute-git-dir", "--git-common-dir", "--show-cdup", ok=(0, 128))
         if info.exit_code != 0:
             where = os.path.abspath(path)
             raise NotARepository(f"Not a git repository: '{where}' (or any of its parent directories)")
@@ -165,7 +165,9 @@ class Repo:
         self.bare = lines[0] == "true"
         self.shallow = lines[1] == "true"
         self.git_dir = lines[2]
-        self.root = None if self.bare else os.path.normpath(os.path.join(os.path.abspath(path), lines[3]))
+        # shared by linked worktrees; git prints it relative to the directory it ran in
+        self.common_dir = os.path.normpath(os.path.join(os.path.abspath(path), lines[3]))
+        self.root = None if self.bare else os.path.normpath(os.path.join(os.path.abspath(path), lines[4]))
 
     # -- running git ---------------------------------------------------------
 
@@ -203,6 +205,12 @@ class Repo:
         stream = _RecordStream(fields, parse)
         self._run(*args, out=stream)
         return stream.finish()
+
+    def ref_listing(self):
+        """`refname objectname` of every tag and replace ref, as git prints
+        them: what the registry cache is keyed by (no tag object is opened)."""
+        return self._run("for-each-ref", "--format=%(refname) %(objectname)", "--",
+                         "refs/tags", "refs/replace").stdout
 
     def resolve_commit(self, ref):
         """The commit `ref` names, or None."""
@@ -244,11 +252,22 @@ class Repo:
 
     def list_files(self, rev, name):
         """Paths of the files called `name` anywhere in the tree of `rev`."""
-        res = self._run("ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", rev, ok=(0, 128))
+        return [path for path, _ in self.list_blobs(rev, (name,))]
+
+    def list_blobs(self, rev, names):
+        """[(path, blob id)] of the files whose base name is in `names`,
+        anywhere in the tree of `rev` (one ls-tree)."""
+        res = self._run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, ok=(0, 128))
         if res.exit_code != 0:
             return []
-        paths = res.stdout.decode("utf-8", "surrogateescape").split("\0")
-        return [p for p in paths if p == name or p.endswith("/" + name)]
+        found = []
+        for entry in res.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, path = entry.partition("\t")
+            if path.rpartition("/")[2] in names:
+                kind_oid = meta.split()
+                if len(kind_oid) == 3 and kind_oid[1] == "blob":
+                    found.append((path, kind_oid[2]))
+        return found
 
     def fetch_tag(self, remote, name, patterns=()):
         """Re-fetch one tag as the remote has it (CI checkouts rewrite the

@@ -1,0 +1,316 @@
+"""The registry cache (DECISIONS §9): whole-registry reads reuse the
+per-artifact state computed by an earlier run, keyed by what it was computed
+from, so that a warm `show` costs one refs-only listing.
+
+A registry is a pure function of the tag refs and the objects they name
+(immutable, so `refname objectname` of every tag names them all), the
+annotations at HEAD, `.gto`, `GTO_*`, the command's options and the code
+computing it. A cache file holds one *view* (a command and its options): one
+entry per tag-name prefix (the artifact part of a tag name, `dir=name`) with
+the digest of that artifact's inputs and the JSON state the command computed
+from its Artifact. Same listing and annotation blobs: a hit, no tag object is
+opened. Otherwise only the artifacts whose inputs changed are read again,
+with per-artifact patterns (one full read above FULL_READ_ABOVE).
+
+Best effort: a file that cannot be read, parsed or trusted is a miss; a file
+that cannot be written is no error. JSON only, never pickle: nothing in a
+cache file is executed. Writes are atomic (a temporary file renamed), so
+concurrent writers and linked worktrees (which share the directory under
+`git rev-parse --git-common-dir`) never see half a file.
+"""
+
+import hashlib
+import json
+import os
+import re
+import sys
+
+from . import __version__
+
+FORMAT = 1  # bump when the layout of a cache file changes
+DIRECTORY = "gto"  # under the git common dir
+FULL_READ_ABOVE = 64  # changed artifacts above which one full read beats per-artifact patterns
+ANNOTATION_FILES_KEPT = 32
+# Environment variables that change what git or git-gto read.
+_GIT_ENV = ("GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE")
+_OFF = ("", "0", "false", "no", "off")
+
+
+def disabled(environ=os.environ):
+    """GTO_NO_CACHE=1 (or true/yes/on) turns the cache off."""
+    return environ.get("GTO_NO_CACHE", "").strip().lower() not in _OFF
+
+
+def bypassed(ws, annotations=None):
+    """Reads that never use the cache: a temporary clone of a URL, a shallow
+    clone (its tags come and go with fetches of history), annotations of other
+    branches or commits (`-a`/`-A`), and GTO_NO_CACHE."""
+    return disabled() or ws.remote_url is not None or ws.repo.shallow or annotations not in (None, "head")
+
+
+def artifact_states(ws, view, options, state, fields="state", annotations=None, commits=None):
+    """{artifact name: state(artifact)} for every artifact of the registry,
+    in the registry's order. `state` must return JSON data that depends only
+    on the Artifact (and on `options`, which key the view)."""
+    read = {"fields": fields, "annotations": annotations, "commits": commits}
+    if bypassed(ws, annotations):
+        registry = ws.registry(**read)
+        return {name: state(art) for name, art in registry.artifacts.items()}
+    return _View(ws, view, dict(options, **read), state).states()
+
+
+# -- keys ----------------------------------------------------------------------
+
+
+def _digest(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def _json_digest(value):
+    return _digest(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+
+
+_PREFIX = re.compile(rb"^refs/tags/([^@# \n]*)([^\n]*)$", re.M)
+
+
+def group_listing(listing):
+    """{tag-name prefix: digest of its refs' lines} from a ref listing. Every
+    tag of artifact A (`A@…`, `A#…`) is in A's group; non-GTO tags make
+    groups of their own that hold no artifact."""
+    groups = {}
+    for prefix, rest in _PREFIX.findall(listing):
+        lines = groups.get(prefix)
+        if lines is None:
+            groups[prefix] = [rest]
+        else:
+            lines.append(rest)
+    return {prefix.decode("utf-8", "surrogateescape"): _digest(b"\n".join(lines))
+            for prefix, lines in groups.items()}
+
+
+def prefix_of(name):
+    """The group of a tag name (see group_listing)."""
+    return re.match(r"[^@#]*", name).group(0)
+
+
+def artifact_of(prefix):
+    return prefix.replace("=", ":")
+
+
+def _code_fingerprint():
+    """The package's files (name, size, mtime): a changed git-gto is a miss,
+    released or not."""
+    top = os.path.dirname(os.path.abspath(__file__))
+    found = []
+    for directory in (top, os.path.join(top, "commands")):
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    st = entry.stat()
+                    found.append((directory == top, entry.name, st.st_size, st.st_mtime_ns))
+    return sorted(found)
+
+
+def _git_fingerprint():
+    import shutil
+
+    path = shutil.which("git")
+    try:
+        st = os.stat(path)
+        return [path, st.st_size, st.st_mtime_ns]
+    except (OSError, TypeError):
+        return None
+
+
+def inputs_key(ws, view, options, environ=os.environ):
+    """Everything but the refs and the annotations that a view depends on."""
+    config = ws.config
+    return _json_digest({
+        "format": FORMAT, "view": view, "options": options,
+        "config": [config.types, config.stages, config.emojis, config.log_level, config.source],
+        "env": sorted((k, v) for k, v in environ.items()
+                      if (k.startswith("GTO_") and k != "GTO_NO_CACHE") or k in _GIT_ENV),
+        "versions": [__version__, sys.version, _git_fingerprint(), _code_fingerprint()],
+    })
+
+
+# -- files ---------------------------------------------------------------------
+
+
+def directory(repo):
+    return os.path.join(repo.common_dir, DIRECTORY)
+
+
+def read_json(path):
+    """The JSON data in `path`, or None when missing, unreadable or broken."""
+    try:
+        with open(path, "rb") as f:
+            return json.loads(f.read())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def write_json(repo, name, data):
+    """Write `data` to the cache directory as `name`, atomically; never
+    fails. Only into a git directory the user owns: a cache file written
+    as another user (e.g. root) would stay in that user's way."""
+    import tempfile
+
+    top = directory(repo)
+    tmp = None
+    try:
+        if os.stat(repo.common_dir).st_uid != os.geteuid():
+            return False
+        os.makedirs(os.path.dirname(os.path.join(top, name)), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.join(top, name)))
+        with os.fdopen(fd, "wb") as f:
+            f.write(json.dumps(data, separators=(",", ":")).encode())
+        os.replace(tmp, os.path.join(top, name))
+        return True
+    except (OSError, ValueError, TypeError, AttributeError):
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        return False
+
+
+class AnnotationMemo:
+    """Parsed annotation files by blob id (annotations._memoized): JSON files
+    in the cache directory, the newest ANNOTATION_FILES_KEPT kept. A value
+    that JSON cannot carry exactly (dates, sets, non-string keys in
+    `custom`) is not stored."""
+
+    SUBDIR = "annotations"
+
+    def __init__(self, repo):
+        self.repo = repo
+        self.seen = {}
+
+    def _name(self, key):
+        return os.path.join(self.SUBDIR, _digest(key.encode("utf-8", "surrogateescape"))[:40] + ".json")
+
+    def get(self, key):
+        if key in self.seen:
+            return self.seen[key]
+        data = read_json(os.path.join(directory(self.repo), self._name(key)))
+        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key \
+                and isinstance(data.get("value"), dict):
+            self.seen[key] = data["value"]
+            return data["value"]
+        return None
+
+    def put(self, key, value):
+        self.seen[key] = value
+        try:
+            if json.loads(json.dumps(value)) != value:
+                return
+        except (TypeError, ValueError, RecursionError):
+            return
+        if write_json(self.repo, self._name(key), {"format": FORMAT, "key": key, "value": value}):
+            self._prune()
+
+    def _prune(self):
+        folder = os.path.join(directory(self.repo), self.SUBDIR)
+        try:
+            files = [e for e in os.scandir(folder) if e.name.endswith(".json")]
+            if len(files) > ANNOTATION_FILES_KEPT:
+                files.sort(key=lambda e: e.stat().st_mtime_ns)
+                for entry in files[:-ANNOTATION_FILES_KEPT]:
+                    os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+# -- one view ------------------------------------------------------------------
+
+# An entry of a cache file: [prefix, digest of the artifact's inputs,
+# has a GTO tag, artifact name or None, appearance key, state].
+PREFIX, DIGEST, GTO, NAME, ORDER, STATE = range(6)
+
+
+class _View:
+    def __init__(self, ws, view, options, state):
+        self.ws, self.state, self.options = ws, state, options
+        self.file = "registry-" + _json_digest([view, options])[:24] + ".json"
+        self.inputs = inputs_key(ws, view, options)
+
+    def states(self):
+        ws = self.ws
+        listing = ws.repo.ref_listing()
+        blobs = ws.annotation_blobs() if self.options["annotations"] else []
+        head = ws.head() if blobs else None  # the HEAD commit matters only to annotated artifacts
+        key = {"inputs": self.inputs, "listing": _digest(listing), "annotations": [head, blobs]}
+        old = self._load()
+        if old is not None and all(old[k] == v for k, v in key.items()):
+            entries = old["entries"]
+        else:
+            entries = self._update(listing, head, old if old is not None and old["inputs"] == self.inputs else None)
+            if entries is None:  # annotations that cannot be read: the uncached path says why
+                return {name: self.state(art) for name, art in ws.registry(**self._read()).artifacts.items()}
+            write_json(ws.repo, self.file, dict(key, format=FORMAT, entries=entries))
+        ws.warn_if_incomplete(has_gto=any(e[GTO] for e in entries))
+        return {e[NAME]: e[STATE] for e in entries if e[NAME] is not None}
+
+    def _read(self):
+        return {k: self.options[k] for k in ("fields", "annotations", "commits")}
+
+    def _load(self):
+        data = read_json(os.path.join(directory(self.ws.repo), self.file))
+        try:
+            if data["format"] != FORMAT or not all(isinstance(e, list) and len(e) == 6 for e in data["entries"]):
+                return None
+            for k in ("inputs", "listing", "annotations"):
+                data[k]
+        except (TypeError, KeyError):
+            return None
+        return data
+
+    def _update(self, listing, head, old):
+        """The entries after re-reading the artifacts whose inputs changed
+        (all of them without a usable `old`); None when the annotations
+        cannot be read."""
+        from . import registry as reg, tags
+        from .errors import GTOError
+
+        ws = self.ws
+        annotated = {}
+        if self.options["annotations"]:
+            try:
+                annotated = ws.head_annotations()
+            except GTOError:
+                return None
+        digests = group_listing(listing)
+        for name in annotated:
+            digests.setdefault(tags.artifact_in_tag(name), "")
+        for prefix in digests:
+            name = artifact_of(prefix)
+            if name in annotated:  # its annotation and HEAD's versions are its inputs too
+                digests[prefix] = _json_digest([digests[prefix], annotated[name], head])
+        known = {e[PREFIX]: e for e in old["entries"]} if old else {}
+        changed = [p for p, d in digests.items() if p not in known or known[p][DIGEST] != d]
+        fresh = {}
+        if changed:
+            whole = not known or len(changed) > FULL_READ_ABOVE
+            subset = None if whole else [artifact_of(p) for p in changed]
+            registry = ws.registry(subset=subset, **self._read())
+            gto = {prefix_of(r.name) for r in ws.records if r.parsed and r.parsed[0] is not None}
+            for prefix in (digests if whole else changed):
+                art = registry.artifacts.get(artifact_of(prefix))
+                fresh[prefix] = [prefix, digests[prefix], prefix in gto, art and art.name,
+                                 art and reg.appearance_key(art), art and self.state(art)]
+        entries = [fresh.get(p) or known[p] for p in digests]
+        position = {name: i for i, name in enumerate(annotated)}
+
+        def order(e):  # artifacts without events come last, in annotation order
+            return _comparable(e[ORDER]) if e[ORDER] is not None else [3, position.get(e[NAME], len(position))]
+
+        named = sorted((e for e in entries if e[NAME] is not None), key=order)
+        return named + [e for e in entries if e[NAME] is None]
+
+
+def _comparable(value):
+    """Appearance keys as lists (JSON has no tuples), so that stored and
+    fresh ones compare."""
+    return [_comparable(v) for v in value] if isinstance(value, (list, tuple)) else value
