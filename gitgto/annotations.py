@@ -96,11 +96,11 @@ def parse_dvc(text, directory, where=DVC_FILE):
     return result
 
 
-def read_at(repo, rev):
+def read_at(repo, rev, memo=None):
     """Annotations committed at `rev` (artifacts.yaml, then every dvc.yaml),
     read with one ls-tree and one cat-file --batch. {} when there are none."""
     paths = repo.list_files(rev, DVC_FILE)
-    return parse_objects(rev, paths, repo.cat_objects(specs(rev, paths)))
+    return parse_objects(rev, paths, repo.cat_objects(specs(rev, paths)), memo)
 
 
 def dvc_path_of(artifact):
@@ -187,7 +187,7 @@ def index_path(root):
     return os.path.join(root, INDEX_FILE)
 
 
-def load_worktree(root):
+def load_worktree(root, memo=None):
     path = index_path(root)
     try:
         with open(path, "rb") as f:
@@ -196,7 +196,14 @@ def load_worktree(root):
         return {}
     except OSError as exc:
         raise GTOError(f"Cannot read {path}: {exc.strerror}")
-    return parse_index(_text(data), path)
+    return _memoized(memo, path, ("blob", data, blob_id(data)), lambda: parse_index(_text(data), path))
+
+
+def blob_id(data):
+    """The id git gives a blob with this content (git hash-object)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def dump(index):
