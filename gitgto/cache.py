@@ -239,17 +239,20 @@ class _View:
     def states(self):
         ws = self.ws
         listing = ws.repo.ref_listing()
-        blobs = ws.annotation_blobs() if self.options["annotations"] else []
-        head = ws.head() if blobs else None  # the HEAD commit matters only to annotated artifacts
-        key = {"inputs": self.inputs, "listing": _digest(listing), "annotations": [head, blobs]}
         old = self._load()
+        blobs = []
+        if self.options["annotations"]:  # the same HEAD commit has the same files: no ls-tree
+            same_head = old is not None and ws.repo.head is not None and old["head"] == ws.repo.head
+            blobs = old["annotations"][1] if same_head else ws.annotation_blobs()
+        head = ws.repo.head if blobs else None  # the HEAD commit matters only to annotated artifacts
+        key = {"inputs": self.inputs, "listing": _digest(listing), "annotations": [head, blobs]}
         if old is not None and all(old[k] == v for k, v in key.items()):
             entries = old["entries"]
         else:
             entries = self._update(listing, head, old if old is not None and old["inputs"] == self.inputs else None)
             if entries is None:  # annotations that cannot be read: the uncached path says why
                 return {name: self.state(art) for name, art in ws.registry(**self._read()).artifacts.items()}
-            write_json(ws.repo, self.file, dict(key, format=FORMAT, entries=entries))
+            write_json(ws.repo, self.file, dict(key, format=FORMAT, head=ws.repo.head, entries=entries))
         ws.warn_if_incomplete(has_gto=any(e[GTO] for e in entries))
         return {e[NAME]: e[STATE] for e in entries if e[NAME] is not None}
 
@@ -261,8 +264,9 @@ class _View:
         try:
             if data["format"] != FORMAT or not all(isinstance(e, list) and len(e) == 6 for e in data["entries"]):
                 return None
-            for k in ("inputs", "listing", "annotations"):
-                data[k]
+            if not (isinstance(data["annotations"], list) and len(data["annotations"]) == 2):
+                return None
+            data["inputs"], data["listing"], data["head"]
         except (TypeError, KeyError):
             return None
         return data

@@ -156,12 +156,15 @@ class Repo:
     def __init__(self, path="."):
         self.path = path
         self.calls = []  # git subcommands run, in order (tests count them)
+        # HEAD last: an unborn HEAD fails (128) after the other answers are printed.
         info = self._run("rev-parse", "--is-bare-repository", "--is-shallow-repository",
-                         "--absolute-git-dir", "--git-common-dir", "--show-cdup", ok=(0, 128))
-        if info.exit_code != 0:
+                         "--absolute-git-dir", "--git-common-dir", "--show-cdup", "HEAD", ok=(0, 128))
+        lines = info.stdout.decode("utf-8", "surrogateescape").split("\n")
+        if len(lines) < 5 or lines[0] not in ("true", "false"):
             where = os.path.abspath(path)
             raise NotARepository(f"Not a git repository: '{where}' (or any of its parent directories)")
-        lines = info.stdout.decode("utf-8", "surrogateescape").split("\n")
+        last = lines[-2] if lines[-1] == "" else lines[-1]
+        self.head = last if len(last) in (40, 64) and all(c in "0123456789abcdef" for c in last) else None
         self.bare = lines[0] == "true"
         self.shallow = lines[1] == "true"
         self.git_dir = lines[2]
