@@ -215,6 +215,16 @@ class Repo:
         return self._run("for-each-ref", "--format=%(refname) %(objectname)", "--",
                          "refs/tags", "refs/replace").stdout
 
+    def loose_tag_refs(self, limit):
+        """How many tags are loose ref files (not in packed-refs), counted up
+        to `limit`: every ref listing opens each of them (reftable has none)."""
+        count = 0
+        for _, _, files in os.walk(os.path.join(self.common_dir, "refs", "tags")):
+            count += len(files)
+            if count >= limit:
+                break
+        return count
+
     def resolve_commit(self, ref):
         """The commit `ref` names, or None."""
         res = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}", ok=(0, 1, 128))

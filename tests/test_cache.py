@@ -261,3 +261,17 @@ def test_registry_order_is_the_appearance_key_order():
         registry = reg.build(records)
         keys = [reg.appearance_key(a) for a in registry.artifacts.values()]
         assert keys == sorted(keys)
+
+
+def test_doctor_suggests_packing_thousands_of_loose_tags(repo):
+    from gitgto.commands.doctor import LOOSE_TAGS
+
+    sha = repo.commit("one")
+    repo.tag("rf@v1.0.0")
+    assert "pack-refs" not in repo.gto("doctor").out
+    lines = "".join(f"create refs/tags/build-{n} {sha}\n" for n in range(LOOSE_TAGS))
+    repo.git("update-ref", "--stdin", input=lines)
+    res = repo.gto("doctor")  # a hint, not a problem: exit 0
+    assert "git pack-refs --all" in res.out and "No issues found" in res.out
+    repo.git("pack-refs", "--all")
+    assert "pack-refs" not in repo.gto("doctor").out

@@ -44,6 +44,18 @@ def problems(ws, registry, records):
     return found
 
 
+LOOSE_TAGS = 2000  # loose tag refs from which a ref listing is several times slower than packed ones
+
+
+def hints(ws):
+    """Advice that is not a problem of the registry (the exit status ignores it)."""
+    found = []
+    if ws.repo.loose_tag_refs(LOOSE_TAGS) >= LOOSE_TAGS:
+        found.append(f"{LOOSE_TAGS} or more tags are loose files, which makes listing tags several times "
+                     "slower: pack them with git pack-refs --all")
+    return found
+
+
 def run(args):
     from ..workspace import Workspace
 
@@ -59,6 +71,8 @@ def run(args):
     output.echo("---------------------------------")
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
     found = problems(ws, registry, ws.records)
+    for hint in hints(ws):
+        output.echo(output.emoji(output.EMOJI_HINT) + hint)
     if not found:
         output.echo(output.emoji(output.EMOJI_OK) + " No issues found")
         return 0
