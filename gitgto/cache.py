@@ -3,14 +3,14 @@ per-artifact state computed by an earlier run, keyed by what it was computed
 from, so that a warm `show` costs one refs-only listing.
 
 A registry is a pure function of the tag refs and the objects they name
-(immutable, so `refname objectname` of every tag names them all), the
-annotations at HEAD, `.gto`, `GTO_*`, the command's options and the code
-computing it. A cache file holds one *view* (a command and its options): one
-entry per tag-name prefix (the artifact part of a tag name, `dir=name`) with
-the digest of that artifact's inputs and the JSON state the command computed
-from its Artifact. Same listing and annotation blobs: a hit, no tag object is
-opened. Otherwise only the artifacts whose inputs changed are read again,
-with per-artifact patterns (one full read above FULL_READ_ABOVE).
+(immutable, so `refname objectname` of every tag and replace ref names them
+all), the annotations at HEAD, `.gto`, `GTO_*`, the command's options and the
+code computing it. A cache file holds one *view* (a command and its options):
+the listing it was computed from and, per artifact, the JSON state the
+command computed from its Artifact. Same listing, same inputs: a hit, no tag
+object is opened. Otherwise the two listings are diffed and only the
+artifacts with a changed ref (or annotation) are read again, with
+per-artifact patterns (one full read above FULL_READ_ABOVE).
 
 Best effort: a file that cannot be read, parsed or trusted is a miss; a file
 that cannot be written is no error. JSON only, never pickle: nothing in a
@@ -70,26 +70,10 @@ def _json_digest(value):
     return _digest(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
 
 
-_PREFIX = re.compile(rb"^refs/tags/([^@# \n]*)([^\n]*)$", re.M)
-
-
-def group_listing(listing):
-    """{tag-name prefix: digest of its refs' lines} from a ref listing. Every
-    tag of artifact A (`A@…`, `A#…`) is in A's group; non-GTO tags make
-    groups of their own that hold no artifact."""
-    groups = {}
-    for prefix, rest in _PREFIX.findall(listing):
-        lines = groups.get(prefix)
-        if lines is None:
-            groups[prefix] = [rest]
-        else:
-            lines.append(rest)
-    return {prefix.decode("utf-8", "surrogateescape"): _digest(b"\n".join(lines))
-            for prefix, lines in groups.items()}
-
-
 def prefix_of(name):
-    """The group of a tag name (see group_listing)."""
+    """The artifact part of a tag name (`dir=name` for `dir:name`): every tag
+    of an artifact starts with it and `@` or `#`; a non-GTO tag makes a
+    prefix of its own, which holds no artifact."""
     return re.match(r"[^@#]*", name).group(0)
 
 
@@ -151,7 +135,11 @@ def read_json(path):
 
 
 def write_json(repo, name, data):
-    """Write `data` to the cache directory as `name`, atomically; never
+    return write_bytes(repo, name, [json.dumps(data, separators=(",", ":")).encode()])
+
+
+def write_bytes(repo, name, chunks):
+    """Write `chunks` to the cache directory as `name`, atomically; never
     fails. Only into a git directory the user owns: a cache file written
     as another user (e.g. root) would stay in that user's way."""
     import tempfile
@@ -164,7 +152,8 @@ def write_json(repo, name, data):
         os.makedirs(os.path.dirname(os.path.join(top, name)), exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(os.path.join(top, name)))
         with os.fdopen(fd, "wb") as f:
-            f.write(json.dumps(data, separators=(",", ":")).encode())
+            for chunk in chunks:
+                f.write(chunk)
         os.replace(tmp, os.path.join(top, name))
         return True
     except (OSError, ValueError, TypeError, AttributeError):
@@ -225,34 +214,40 @@ class AnnotationMemo:
 
 # -- one view ------------------------------------------------------------------
 
-# An entry of a cache file: [prefix, digest of the artifact's inputs,
-# has a GTO tag, artifact name or None, appearance key, state].
+# A cache file: MAGIC, one line of JSON (the key and the entries), then the
+# ref listing the entries were computed from (compared byte for byte: cheaper
+# than hashing it, and a miss diffs it with the new one). An entry:
+# [prefix, digest of the artifact's annotation inputs ("" when it has none),
+#  has a GTO tag, artifact name or None, appearance key, state].
+MAGIC = b"git-gto registry cache %d\n" % FORMAT
 PREFIX, DIGEST, GTO, NAME, ORDER, STATE = range(6)
 
 
 class _View:
     def __init__(self, ws, view, options, state):
         self.ws, self.state, self.options = ws, state, options
-        self.file = "registry-" + _json_digest([view, options])[:24] + ".json"
+        self.file = "registry-" + _json_digest([view, options])[:24]
         self.inputs = inputs_key(ws, view, options)
 
     def states(self):
         ws = self.ws
         listing = ws.repo.ref_listing()
-        old = self._load()
+        old, old_listing = self._load()
         blobs = []
         if self.options["annotations"]:  # the same HEAD commit has the same files: no ls-tree
             same_head = old is not None and ws.repo.head is not None and old["head"] == ws.repo.head
             blobs = old["annotations"][1] if same_head else ws.annotation_blobs()
         head = ws.repo.head if blobs else None  # the HEAD commit matters only to annotated artifacts
-        key = {"inputs": self.inputs, "listing": _digest(listing), "annotations": [head, blobs]}
-        if old is not None and all(old[k] == v for k, v in key.items()):
+        key = {"inputs": self.inputs, "annotations": [head, blobs]}
+        if old is not None and all(old[k] == v for k, v in key.items()) and old_listing == listing:
             entries = old["entries"]
         else:
-            entries = self._update(listing, head, old if old is not None and old["inputs"] == self.inputs else None)
+            usable = old is not None and old["inputs"] == self.inputs
+            entries = self._update(listing, head, old if usable else None, old_listing)
             if entries is None:  # annotations that cannot be read: the uncached path says why
                 return {name: self.state(art) for name, art in ws.registry(**self._read()).artifacts.items()}
-            write_json(ws.repo, self.file, dict(key, format=FORMAT, head=ws.repo.head, entries=entries))
+            meta = json.dumps(dict(key, head=ws.repo.head, entries=entries), separators=(",", ":"))
+            write_bytes(ws.repo, self.file, [MAGIC, meta.encode(), b"\n", listing])
         ws.warn_if_incomplete(has_gto=any(e[GTO] for e in entries))
         return {e[NAME]: e[STATE] for e in entries if e[NAME] is not None}
 
@@ -260,21 +255,28 @@ class _View:
         return {k: self.options[k] for k in ("fields", "annotations", "commits")}
 
     def _load(self):
-        data = read_json(os.path.join(directory(self.ws.repo), self.file))
+        """(key and entries, listing) of the cache file, or (None, None)."""
         try:
-            if data["format"] != FORMAT or not all(isinstance(e, list) and len(e) == 6 for e in data["entries"]):
-                return None
-            if not (isinstance(data["annotations"], list) and len(data["annotations"]) == 2):
-                return None
-            data["inputs"], data["listing"], data["head"]
-        except (TypeError, KeyError):
-            return None
-        return data
+            with open(os.path.join(directory(self.ws.repo), self.file), "rb") as f:
+                data = f.read()
+            if not data.startswith(MAGIC):
+                return None, None
+            end = data.index(b"\n", len(MAGIC))
+            meta = json.loads(data[len(MAGIC):end])
+            if not all(isinstance(e, list) and len(e) == 6 and isinstance(e[PREFIX], str)
+                       and isinstance(e[DIGEST], str) for e in meta["entries"]):
+                return None, None
+            if not (isinstance(meta["annotations"], list) and len(meta["annotations"]) == 2):
+                return None, None
+            meta["inputs"], meta["head"]
+            return meta, memoryview(data)[end + 1:]
+        except (OSError, ValueError, RecursionError, TypeError, KeyError):
+            return None, None
 
-    def _update(self, listing, head, old):
-        """The entries after re-reading the artifacts whose inputs changed
-        (all of them without a usable `old`); None when the annotations
-        cannot be read."""
+    def _update(self, listing, head, old, old_listing):
+        """The entries after re-reading the artifacts whose refs or
+        annotation changed (all of them without a usable `old`); None when
+        the annotations cannot be read."""
         from . import registry as reg, tags
         from .errors import GTOError
 
@@ -285,33 +287,45 @@ class _View:
                 annotated = ws.head_annotations()
             except GTOError:
                 return None
-        digests = group_listing(listing)
-        for name in annotated:
-            digests.setdefault(tags.artifact_in_tag(name), "")
-        for prefix in digests:
-            name = artifact_of(prefix)
-            if name in annotated:  # its annotation and HEAD's versions are its inputs too
-                digests[prefix] = _json_digest([digests[prefix], annotated[name], head])
+        # An annotated artifact's inputs: its annotation, and HEAD's commit (its unnamed version there).
+        notes = {tags.artifact_in_tag(name): _json_digest([entry, head]) for name, entry in annotated.items()}
         known = {e[PREFIX]: e for e in old["entries"]} if old else {}
-        changed = [p for p, d in digests.items() if p not in known or known[p][DIGEST] != d]
-        fresh = {}
-        if changed:
-            whole = not known or len(changed) > FULL_READ_ABOVE
-            subset = None if whole else [artifact_of(p) for p in changed]
-            registry = ws.registry(subset=subset, **self._read())
+        changed = _changed_prefixes(listing, old_listing) if old else None
+        if changed is not None:
+            changed.update(p for p, d in notes.items() if p not in known or known[p][DIGEST] != d)
+            changed.update(p for p, e in known.items() if e[DIGEST] and p not in notes)
+        whole = changed is None or len(changed) > FULL_READ_ABOVE
+        entries = {} if whole else {p: e for p, e in known.items() if p not in changed}
+        if whole or changed:
+            registry = ws.registry(subset=None if whole else [artifact_of(p) for p in changed], **self._read())
             gto = {prefix_of(r.name) for r in ws.records if r.parsed and r.parsed[0] is not None}
-            for prefix in (digests if whole else changed):
+            for prefix in gto | {tags.artifact_in_tag(name) for name in registry.artifacts}:
                 art = registry.artifacts.get(artifact_of(prefix))
-                fresh[prefix] = [prefix, digests[prefix], prefix in gto, art and art.name,
-                                 art and reg.appearance_key(art), art and self.state(art)]
-        entries = [fresh.get(p) or known[p] for p in digests]
+                entries[prefix] = [prefix, notes.get(prefix, ""), prefix in gto, art and art.name,
+                                   art and reg.appearance_key(art), art and self.state(art)]
         position = {name: i for i, name in enumerate(annotated)}
 
         def order(e):  # artifacts without events come last, in annotation order
             return _comparable(e[ORDER]) if e[ORDER] is not None else [3, position.get(e[NAME], len(position))]
 
-        named = sorted((e for e in entries if e[NAME] is not None), key=order)
-        return named + [e for e in entries if e[NAME] is None]
+        named = sorted((e for e in entries.values() if e[NAME] is not None), key=order)
+        return named + [e for e in entries.values() if e[NAME] is None]
+
+
+def _changed_prefixes(listing, old_listing):
+    """The tag-name prefixes (artifacts) with a ref added, deleted or moved
+    between two listings; None when a replace ref changed (it may change
+    any object)."""
+    if old_listing is None:
+        return None
+    changed = set()
+    for line in set(listing.split(b"\n")).symmetric_difference(bytes(old_listing).split(b"\n")):
+        if not line:
+            continue
+        if not line.startswith(b"refs/tags/"):
+            return None
+        changed.add(prefix_of(line[10:line.rindex(b" ")].decode("utf-8", "surrogateescape")))
+    return changed
 
 
 def _comparable(value):

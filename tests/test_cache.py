@@ -25,7 +25,7 @@ NO_CACHE = {"GTO_NO_CACHE": "1"}
 
 def cache_files(repo, git_dir=".git"):
     top = repo.path / git_dir / cache.DIRECTORY
-    return sorted(p.name for p in top.glob("registry-*.json")) if top.is_dir() else []
+    return sorted(p.name for p in top.glob("registry-*")) if top.is_dir() else []
 
 
 def outputs(repo, reads=READS, env=None, cwd=None):
@@ -166,22 +166,33 @@ def test_someone_elses_git_directory_is_left_alone(registry):
         os.chown(git_dir, owner, -1)
 
 
+def with_meta(change):
+    """Damage the JSON line of a cache file."""
+    def damage(data):
+        magic, meta, listing = data.split(b"\n", 2)
+        return b"\n".join([magic, json.dumps(change(json.loads(meta))).encode(), listing])
+    return damage
+
+
 @pytest.mark.parametrize("damage", [
-    lambda text: "",
-    lambda text: text[: len(text) // 2],
-    lambda text: "\0\1garbage",
-    lambda text: json.dumps(dict(json.loads(text), format=cache.FORMAT + 1)),
-    lambda text: json.dumps(dict(json.loads(text), entries="nope")),
-    lambda text: json.dumps(dict(json.loads(text), entries=[[1, 2]])),
-    lambda text: json.dumps([1, 2, 3]),
-    lambda text: "[" * 100000,
-], ids=["empty", "truncated", "binary", "other-format", "entries-string", "short-entry", "list", "deep"])
+    lambda data: b"",
+    lambda data: data[: len(data) // 2],
+    lambda data: b"\0\1garbage",
+    lambda data: data.replace(b"cache %d\n" % cache.FORMAT, b"cache %d\n" % (cache.FORMAT + 1), 1),
+    lambda data: data.split(b"\n", 1)[0] + b"\n" + b"[" * 100000 + b"\n",
+    with_meta(lambda meta: dict(meta, entries="nope")),
+    with_meta(lambda meta: dict(meta, entries=[[1, 2]])),
+    with_meta(lambda meta: dict(meta, entries=[[None] * 6])),
+    with_meta(lambda meta: [1, 2, 3]),
+    with_meta(lambda meta: {k: v for k, v in meta.items() if k != "head"}),
+], ids=["empty", "truncated", "binary", "other-format", "deep", "entries-string", "short-entry", "null-entry",
+        "list", "no-head"])
 def test_a_damaged_cache_file_is_a_miss(registry, damage):
     assert_consistent(registry, "first", SHOW)
-    files = list((registry.path / ".git" / "gto").glob("registry-*.json"))
+    files = [p for p in (registry.path / ".git" / "gto").iterdir() if p.name.startswith("registry-")]
     assert files
     for path in files:
-        path.write_text(damage(path.read_text()))
+        path.write_bytes(damage(path.read_bytes()))
     registry.tag("nn@v1.0.0")  # a stale listing would hide this tag
     assert_consistent(registry, "damaged", SHOW)
 
