@@ -6,7 +6,9 @@ from .. import __version__, cli, output, registry as reg, tags
 
 
 def build_parser():
-    p = cli.new_parser("doctor", "Display git-gto version and check the registry for problems.")
+    p = cli.new_parser("doctor", "Display git-gto version and check the registry for problems.",
+                       "Exit status: 1 when it finds a problem, else 0. Hints (such as packing thousands\n"
+                       "of loose tag refs with git pack-refs --all) do not change it.\n")
     p.add_argument("-A", "--all-commits", action="store_true",
                    help="also check artifacts.yaml in every commit of every local branch")
     return p
