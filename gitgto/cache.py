@@ -316,6 +316,8 @@ def _changed_prefixes(listing, old_listing):
     """The tag-name prefixes (artifacts) with a ref added, deleted or moved
     between two listings; None when a replace ref changed (it may change
     any object)."""
+    from .tags import parse_tag
+
     if old_listing is None:
         return None
     changed = set()
@@ -324,7 +326,9 @@ def _changed_prefixes(listing, old_listing):
             continue
         if not line.startswith(b"refs/tags/"):
             return None
-        changed.add(prefix_of(line[10:line.rindex(b" ")].decode("utf-8", "surrogateescape")))
+        prefix = prefix_of(line[10:line.rindex(b" ")].decode("utf-8", "surrogateescape"))
+        if parse_tag(prefix + "@v0.0.0") is not None:  # else it holds neither an artifact nor a GTO tag
+            changed.add(prefix)
     return changed
 
 

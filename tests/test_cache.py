@@ -286,3 +286,16 @@ def test_doctor_suggests_packing_thousands_of_loose_tags(repo):
     assert "git pack-refs --all" in res.out and "No issues found" in res.out
     repo.git("pack-refs", "--all")
     assert "pack-refs" not in repo.gto("doctor").out
+
+
+@pytest.mark.parametrize("old,new,changed", [
+    (b"refs/tags/rf@v1.0.0 a\n", b"refs/tags/rf@v1.0.0 a\n", set()),
+    (b"refs/tags/rf@v1.0.0 a\n", b"refs/tags/rf@v1.0.0 b\n", {"rf"}),  # force-moved or rewritten
+    (b"refs/tags/rf@v1.0.0 a\n", b"", {"rf"}),  # deleted
+    (b"", b"refs/tags/d/x=rf#prod#1 a\nrefs/tags/nn@v1.0.0 c\n", {"d/x=rf", "nn"}),
+    (b"", b"refs/tags/release-1 a\nrefs/tags/v1.2.3 b\n", {"release-1"}),  # `v1.2.3` cannot be an artifact
+    (b"", b"refs/tags/bad..name@v1 a\n", set()),
+    (b"", b"refs/replace/" + b"1" * 40 + b" a\n", None),  # may change any object: read everything
+])
+def test_changed_prefixes(old, new, changed):
+    assert cache._changed_prefixes(new, memoryview(old)) == changed
