@@ -321,7 +321,7 @@ def _changed_prefixes(listing, old_listing):
     if old_listing is None:
         return None
     changed = set()
-    for line in set(listing.split(b"\n")).symmetric_difference(bytes(old_listing).split(b"\n")):
+    for line in set(bytes(listing).split(b"\n")).symmetric_difference(bytes(old_listing).split(b"\n")):
         if not line:
             continue
         if not line.startswith(b"refs/tags/"):

@@ -112,6 +112,19 @@ class _RecordStream:
         self.records.extend(records)
 
 
+class _Collect:
+    """A file-like sink for a big output: a bytearray."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def write(self, chunk):
+        self.data += chunk
+
+    def flush(self):
+        pass
+
+
 # -r URL: only these transports, never `ext::` or other helpers, and never a prompt.
 ALLOWED_PROTOCOLS = "file:git:ssh:http:https"
 
@@ -212,8 +225,10 @@ class Repo:
     def ref_listing(self):
         """`refname objectname` of every tag and replace ref, as git prints
         them: what the registry cache is keyed by (no tag object is opened)."""
-        return self._run("for-each-ref", "--format=%(refname) %(objectname)", "--",
-                         "refs/tags", "refs/replace").stdout
+        collected = _Collect()  # one growing buffer: sh's own capture would hold it twice
+        self._run("for-each-ref", "--format=%(refname) %(objectname)", "--", "refs/tags", "refs/replace",
+                  out=collected)
+        return collected.data
 
     def loose_tag_refs(self, limit):
         """How many tags are loose ref files (not in packed-refs), counted up
