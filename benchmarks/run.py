@@ -78,7 +78,7 @@ COMMANDS = (
             {"large": [("floor", 2.0)], "xl": [("floor", 2.0), ("git-mib", 1.2)]}, env=NO_CACHE),
     Command("show --json (warm)", lambda t: ["show", "--json"],
             {"large": [("refs", 3.5)], "xl": [("refs", 1.5), ("mib", 400)]}),
-    Command("show --json (warm, one new tag)", lambda t: ["show", "--json"],
+    Command("show --json (warm after one new tag)", lambda t: ["show", "--json"],
             {"large": [("refs", 4.5)], "xl": [("refs", 2.0)]}, before=one_more_tag,
             cleanup=lambda t: [f"refs/tags/{ONE_MORE}@*"]),
     Command("show ART", lambda t: ["show", t["artifact"]], QUICK),

@@ -3,7 +3,7 @@ per-artifact state computed by an earlier run, keyed by what it was computed
 from, so that a warm `show` costs one refs-only listing.
 
 A registry is a pure function of the tag refs and the objects they name
-(immutable, so `refname objectname` of every tag and replace ref names them
+(immutable, so `objectname refname` of every tag and replace ref names them
 all), the annotations at HEAD, `.gto`, `GTO_*`, the command's options and the
 code computing it. A cache file holds one *view* (a command and its options):
 the listing it was computed from and, per artifact, the JSON state the
@@ -321,12 +321,14 @@ def _changed_prefixes(listing, old_listing):
     if old_listing is None:
         return None
     changed = set()
-    for line in set(bytes(listing).split(b"\n")).symmetric_difference(bytes(old_listing).split(b"\n")):
+    lines = set(bytes(listing).split(b"\n"))
+    for line in lines.symmetric_difference(bytes(old_listing).split(b"\n")):
         if not line:
             continue
-        if not line.startswith(b"refs/tags/"):
+        ref = line[line.find(b" ") + 1:]
+        if not ref.startswith(b"refs/tags/"):
             return None
-        prefix = prefix_of(line[10:line.rindex(b" ")].decode("utf-8", "surrogateescape"))
+        prefix = prefix_of(ref[10:].decode("utf-8", "surrogateescape"))
         if parse_tag(prefix + "@v0.0.0") is not None:  # else it holds neither an artifact nor a GTO tag
             changed.add(prefix)
     return changed

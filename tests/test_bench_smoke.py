@@ -141,7 +141,7 @@ def test_runner_table_with_a_stub(tmp_path):
     assert "| floor: for-each-ref |" in out and "| floor: refs-only |" in out
     assert "| git gto show |" in out and "PASS" in out
     assert "| git gto show --json (cold: GTO_NO_CACHE=1) |" in out
-    assert "| git gto show --json (warm, one new tag) |" in out
+    assert "| git gto show --json (warm after one new tag) |" in out
     assert "| git gto describe ART | — | — | — | — |  | exit 3 |" in out
     repo = next(p for p in (tmp_path / "cache").iterdir() if p.name.startswith("tiny-"))
     assert not [t for t in tags(repo) if t[0].startswith(("bench-new-model", "bench-one-more"))], \

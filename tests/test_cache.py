@@ -289,13 +289,26 @@ def test_doctor_suggests_packing_thousands_of_loose_tags(repo):
 
 
 @pytest.mark.parametrize("old,new,changed", [
-    (b"refs/tags/rf@v1.0.0 a\n", b"refs/tags/rf@v1.0.0 a\n", set()),
-    (b"refs/tags/rf@v1.0.0 a\n", b"refs/tags/rf@v1.0.0 b\n", {"rf"}),  # force-moved or rewritten
-    (b"refs/tags/rf@v1.0.0 a\n", b"", {"rf"}),  # deleted
-    (b"", b"refs/tags/d/x=rf#prod#1 a\nrefs/tags/nn@v1.0.0 c\n", {"d/x=rf", "nn"}),
-    (b"", b"refs/tags/release-1 a\nrefs/tags/v1.2.3 b\n", {"release-1"}),  # `v1.2.3` cannot be an artifact
-    (b"", b"refs/tags/bad..name@v1 a\n", set()),
-    (b"", b"refs/replace/" + b"1" * 40 + b" a\n", None),  # may change any object: read everything
+    (b"a refs/tags/rf@v1.0.0\n", b"a refs/tags/rf@v1.0.0\n", set()),
+    (b"a refs/tags/rf@v1.0.0\n", b"b refs/tags/rf@v1.0.0\n", {"rf"}),  # force-moved or rewritten
+    (b"a refs/tags/rf@v1.0.0\n", b"", {"rf"}),  # deleted
+    (b"", b"a refs/tags/d/x=rf#prod#1\nc refs/tags/nn@v1.0.0\n", {"d/x=rf", "nn"}),
+    (b"", b"a refs/tags/release-1\nb refs/tags/v1.2.3\n", {"release-1"}),  # `v1.2.3` cannot be an artifact
+    (b"", b"a refs/tags/bad..name@v1\n", set()),
+    (b"", b"a refs/replace/" + b"1" * 40 + b"\n", None),  # may change any object: read everything
 ])
 def test_changed_prefixes(old, new, changed):
     assert cache._changed_prefixes(new, memoryview(old)) == changed
+
+
+@pytest.mark.parametrize("listing,prefix,lines", [
+    (b"", b"refs/tags/", b""),
+    (b"1 refs/heads/main\n2 refs/replace/x\n3 refs/tags/a\n4 refs/tags/b\n", b"refs/tags/", b"3 refs/tags/a\n4 refs/tags/b\n"),
+    (b"1 refs/heads/main\n2 refs/replace/x\n3 refs/tags/a\n", b"refs/replace/", b"2 refs/replace/x\n"),
+    (b"3 refs/tags/a\n4 refs/tags/b", b"refs/tags/", b"3 refs/tags/a\n4 refs/tags/b"),
+    (b"1 refs/heads/main\n", b"refs/tags/", b""),
+])
+def test_lines_under(listing, prefix, lines):
+    from gitgto.git import _lines_under
+
+    assert bytes(_lines_under(bytearray(listing), prefix)) == lines
