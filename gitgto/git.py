@@ -42,6 +42,9 @@ class TagRecord:
 def parse_raw_date(raw):
     """`1700000000 +0100` -> (1700000000, "+0100"); empty or broken -> (0, "+0000").
     `18446744073709546616 +0000` (how git prints -5000) -> (-5000, "+0000")."""
+    stamp, _, tz = raw.partition(" ")
+    if len(tz) == 5 and tz[0] in "+-" and stamp.isdigit() and len(stamp) < 19:  # the usual case, first
+        return int(stamp), tz
     parts = raw.split()
     try:
         ts = int(parts[0])
@@ -57,21 +60,26 @@ def parse_tag_records(output, fields="full"):
     """Parse the output of `for-each-ref` with the fields of `read_tags` (pure)."""
     n = {"state": len(_STATE_FIELDS), "full": len(_TAG_FIELDS) + 1}[fields]
     values = output.split("\0")
+    count = len(values) // n
     records = []
     append = records.append
-    for i in range(0, (len(values) // n) * n, n):
-        name, objtype, oid, peeled, peeled_type, date = values[i : i + 6]
-        name = name.lstrip("\n")
+    commits = {}  # one string per commit: tens of tags name each
+    # Columns by C-level strided slices: no per-record slicing.
+    columns = [values[k : count * n : n] for k in range(n)]
+    for i, (name, objtype, oid, peeled, peeled_type, date) in enumerate(zip(*columns[:6])):
+        if name[:1] == "\n":
+            name = name[1:]
         if objtype != "tag":  # lightweight: no event, but it counts for counters
             append(TagRecord(name, False, oid, oid if objtype == "commit" else None))
             continue
         ts, tz = parse_raw_date(date)
-        record = TagRecord(name, True, oid, peeled if peeled_type == "commit" else None, timestamp=ts, tz=tz)
+        commit = commits.setdefault(peeled, peeled) if peeled_type == "commit" else None
+        record = TagRecord(name, True, oid, commit, "", "", ts, tz)
         if n > 6:
-            email = values[i + 7]
-            record.tagger = values[i + 6]
+            email = columns[7][i]
+            record.tagger = columns[6][i]
             record.email = email[1:-1] if email.startswith("<") and email.endswith(">") else email
-            record.message = values[i + 8].strip()
+            record.message = columns[8][i].strip()
         append(record)
     return records
 
