@@ -114,7 +114,7 @@ class Workspace:
             from . import annotations as ann
 
             found = self.repo.list_blobs("HEAD", (ann.INDEX_FILE, ann.DVC_FILE))
-            self._blobs = [[p, oid] for p, oid in found 
+            self._blobs = [[p, oid] for p, oid in found
                            if p == ann.INDEX_FILE or p.rpartition("/")[2] == ann.DVC_FILE]
         return self._blobs
 
