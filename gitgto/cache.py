@@ -31,6 +31,8 @@ FORMAT = 1  # bump when the layout of a cache file changes
 DIRECTORY = "gto"  # under the git common dir
 FULL_READ_ABOVE = 64  # changed artifacts above which one full read beats per-artifact patterns
 ANNOTATION_FILES_KEPT = 32
+VIEW_FILES_KEPT = 16  # views: a command and its options
+VIEW_SUFFIX = ".registry"
 # Environment variables that change what git or git-gto read.
 _GIT_ENV = ("GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE")
 _OFF = ("", "0", "false", "no", "off")
@@ -198,18 +200,20 @@ class AnnotationMemo:
         except (TypeError, ValueError, RecursionError):
             return
         if write_json(self.repo, self._name(key), {"format": FORMAT, "key": key, "value": value}):
-            self._prune()
+            prune(os.path.join(directory(self.repo), self.SUBDIR), ".json", ANNOTATION_FILES_KEPT)
 
-    def _prune(self):
-        folder = os.path.join(directory(self.repo), self.SUBDIR)
-        try:
-            files = [e for e in os.scandir(folder) if e.name.endswith(".json")]
-            if len(files) > ANNOTATION_FILES_KEPT:
-                files.sort(key=lambda e: e.stat().st_mtime_ns)
-                for entry in files[:-ANNOTATION_FILES_KEPT]:
-                    os.unlink(entry.path)
-        except OSError:
-            pass
+
+def prune(folder, suffix, keep):
+    """Delete all but the `keep` newest files of `folder` named *suffix: the
+    cache must not grow with every option combination or annotation edit."""
+    try:
+        files = [e for e in os.scandir(folder) if e.name.endswith(suffix) and not e.name.startswith(".")]
+        if len(files) > keep:
+            files.sort(key=lambda e: e.stat().st_mtime_ns)
+            for entry in files[:-keep]:
+                os.unlink(entry.path)
+    except OSError:
+        pass
 
 
 # -- one view ------------------------------------------------------------------
@@ -226,7 +230,7 @@ PREFIX, DIGEST, GTO, NAME, ORDER, STATE = range(6)
 class _View:
     def __init__(self, ws, view, options, state):
         self.ws, self.state, self.options = ws, state, options
-        self.file = "registry-" + _json_digest([view, options])[:24]
+        self.file = "registry-" + _json_digest([view, options])[:24] + VIEW_SUFFIX
         self.inputs = inputs_key(ws, view, options)
 
     def states(self):
@@ -247,7 +251,8 @@ class _View:
             if entries is None:  # annotations that cannot be read: the uncached path says why
                 return {name: self.state(art) for name, art in ws.registry(**self._read()).artifacts.items()}
             meta = json.dumps(dict(key, head=ws.repo.head, entries=entries), separators=(",", ":"))
-            write_bytes(ws.repo, self.file, [MAGIC, meta.encode(), b"\n", listing])
+            if write_bytes(ws.repo, self.file, [MAGIC, meta.encode(), b"\n", listing]):
+                prune(directory(ws.repo), VIEW_SUFFIX, VIEW_FILES_KEPT)
         ws.warn_if_incomplete(has_gto=any(e[GTO] for e in entries))
         return {e[NAME]: e[STATE] for e in entries if e[NAME] is not None}
 

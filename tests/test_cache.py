@@ -312,3 +312,13 @@ def test_lines_under(listing, prefix, lines):
     from gitgto.git import _lines_under
 
     assert bytes(_lines_under(bytearray(listing), prefix)) == lines
+
+
+def test_the_cache_keeps_a_bounded_number_of_files(registry):
+    for n in range(cache.VIEW_FILES_KEPT + 3):
+        registry.gto("show", "--vs", str(n + 2))
+    assert len(cache_files(registry)) == cache.VIEW_FILES_KEPT
+    for n in range(cache.ANNOTATION_FILES_KEPT + 2):
+        registry.commit(f"edit {n}", {"artifacts.yaml": f"ann:\n  type: t{n}\n"})
+        registry.gto("show", "rf")
+    assert len(list((registry.path / ".git" / "gto" / "annotations").iterdir())) == cache.ANNOTATION_FILES_KEPT
