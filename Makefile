@@ -9,6 +9,7 @@
 # that unless CHECK_DEPS=no (e.g. when packaging for another machine).
 
 SHELL := /bin/sh
+, := ,
 
 # ---- development -----------------------------------------------------------
 PY3 ?= python3
@@ -42,8 +43,9 @@ demo: venv
 man: venv
 	$(PY) -m gitgto.manpages man/man1
 
+# XL=1 adds a registry of about a million tags (generated once, minutes).
 bench: venv
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(if $(XL),--sizes small$(,)large$(,)xl)
 	$(PY) benchmarks/verify.py
 
 # A wheel for pip (`pip install .` works too: pyproject.toml names setuptools).

@@ -29,12 +29,16 @@ from gitgto.git import _MESSAGE_FIELD, _TAG_FIELDS  # noqa: E402  (the fields gi
 GENERATOR = os.path.join(HERE, "generate.py")
 KEY_FILES = (GENERATOR, os.path.join(ROOT, "gitgto", "tags.py"))  # what the repos depend on
 COMMON = dict(stages="4", unassign=0.05, deregister=0.05, deprecate=0.02, dirnames=0.1, simple=0.05, seed=0)
-SIZES = {  # ~tags: tiny 40, small 5k, large 43k
+SIZES = {  # ~tags: tiny 40, small 5k, large 43k, xl 1.07M (opt-in: make bench XL=1)
     "tiny": dict(COMMON, artifacts=3, versions=3, assignments=2, unrelated=4, near_miss=4, lightweight=2, commits=10),
     "small": dict(COMMON, artifacts=100, versions=10, assignments=3, unrelated=500, near_miss=100, lightweight=50,
                   commits=200),
     "large": dict(COMMON, artifacts=500, versions=20, assignments=3, unrelated=1000, near_miss=200, lightweight=100,
                   commits=1000),
+    # A large organisation's monorepo: 5,000 artifacts x 50 versions, 20k other tags,
+    # 2,800 artifacts annotated in HEAD's artifacts.yaml.
+    "xl": dict(COMMON, artifacts=5000, versions=50, assignments=3, unrelated=15000, near_miss=4000,
+               lightweight=1000, commits=2000, annotated=0.56),
 }
 FOR_EACH_REF = "%00".join(_TAG_FIELDS + (_MESSAGE_FIELD,)) + "%00"
 MIB = 1024  # ru_maxrss is in KiB on Linux
@@ -44,25 +48,48 @@ IDENTITY = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
 
 class Command:
     """A benchmarked command. `args(t)` builds its arguments from the repo's
-    targets; `target` is ("floor", ratio), ("abs", seconds) or None; `cleanup`
-    are the ref patterns of the tags a write command creates."""
+    targets; `targets`: {size: [check]} (sizes not listed use "large"'s), a
+    check being ("refs", ratio) to the refs-only floor, ("floor", ratio) to the
+    full for-each-ref, ("abs", seconds), ("mib", peak MiB) or ("git-mib",
+    ratio) to for-each-ref's own peak; `env`: extra environment; `before(repo,
+    i)` runs before each run (untimed); `cleanup` are the ref patterns of the
+    tags a run creates."""
 
-    def __init__(self, key, args, target=None, max_mib=None, cleanup=lambda t: ()):
-        self.key, self.args, self.target, self.max_mib, self.cleanup = key, args, target, max_mib, cleanup
+    def __init__(self, key, args, targets=None, env=None, before=None, cleanup=lambda t: (), skip=()):
+        self.key, self.args, self.targets, self.env = key, args, targets or {}, env or {}
+        self.before, self.cleanup, self.skip = before, cleanup, skip
+
+    def checks(self, size):
+        return self.targets.get(size, self.targets.get("large", []))
 
 
+def one_more_tag(repo, i):
+    """A new tag before each run, so that each finds the cache one tag behind."""
+    subprocess.run(["git", "tag", "-a", "-m", "one more", f"{ONE_MORE}@v0.0.{i}", "HEAD"], cwd=repo, check=True,
+                   env=dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, **IDENTITY))
+
+
+ONE_MORE = "bench-one-more"
+NO_CACHE = {"GTO_NO_CACHE": "1"}
+QUICK = {"large": [("abs", 0.15)]}  # per-artifact commands, at every size
 COMMANDS = (
-    Command("show", lambda t: ["show"], ("floor", 2.0), max_mib=100),
-    Command("show --json", lambda t: ["show", "--json"], ("floor", 2.0)),
-    Command("show ART", lambda t: ["show", t["artifact"]], ("abs", 0.15)),
-    Command("history ART", lambda t: ["history", t["artifact"]], ("abs", 0.15)),
-    Command("history", lambda t: ["history"]),
-    Command("check-ref TAG", lambda t: ["check-ref", t["tag"]], ("abs", 0.15)),
-    Command("describe ART", lambda t: ["describe", t["artifact"]], ("abs", 0.15)),
-    Command("register NEW", lambda t: ["register", t["new_artifact"]], ("abs", 0.25),
+    Command("show", lambda t: ["show"], {"large": [("refs", 3.5)], "xl": [("refs", 1.5), ("mib", 400)]}),
+    Command("show --json (cold: GTO_NO_CACHE=1)", lambda t: ["show", "--json"],
+            {"large": [("floor", 2.0)], "xl": [("floor", 2.0), ("git-mib", 1.2)]}, env=NO_CACHE),
+    Command("show --json (warm)", lambda t: ["show", "--json"],
+            {"large": [("refs", 3.5)], "xl": [("refs", 1.5), ("mib", 400)]}),
+    Command("show --json (warm after one new tag)", lambda t: ["show", "--json"],
+            {"large": [("refs", 4.5)], "xl": [("refs", 2.0)]}, before=one_more_tag,
+            cleanup=lambda t: [f"refs/tags/{ONE_MORE}@*"]),
+    Command("show ART", lambda t: ["show", t["artifact"]], QUICK),
+    Command("history ART", lambda t: ["history", t["artifact"]], QUICK),
+    Command("history (warm)", lambda t: ["history"], skip=("xl",)),  # a million-row table: minutes
+    Command("check-ref TAG", lambda t: ["check-ref", t["tag"]], QUICK),
+    Command("describe ART", lambda t: ["describe", t["artifact"]], QUICK),
+    Command("register NEW", lambda t: ["register", t["new_artifact"]], QUICK,
             cleanup=lambda t: [f"refs/tags/{t['new_artifact']}@*"]),
     Command("assign ART --version V --stage S",
-            lambda t: ["assign", t["artifact"], "--version", t["version"], "--stage", t["stage"]], ("abs", 0.25),
+            lambda t: ["assign", t["artifact"], "--version", t["version"], "--stage", t["stage"]], QUICK,
             cleanup=lambda t: [f"refs/tags/{t['artifact']}#{t['stage']}*"]),
 )
 
@@ -161,12 +188,15 @@ class Result:
         self.peak_mib = max(peaks) / MIB if peaks else None
 
 
-def measure(label, argv, repo, env, repeat, cleanup=()):
-    """A warm-up run (checks the exit code, warms the page cache), then
-    `repeat` timed runs."""
+def measure(label, argv, repo, env, repeat, cleanup=(), before=None):
+    """A warm-up run (checks the exit code, warms the page cache and the
+    registry cache), then `repeat` timed runs."""
     times, peaks = [], []
     for i in range(repeat + 1):
-        delete_tags(repo, cleanup)
+        if before is None:
+            delete_tags(repo, cleanup)
+        else:
+            before(repo, i)
         try:
             seconds, peak, code, err = run_once(argv, repo, env)
         except OSError as exc:
@@ -184,26 +214,37 @@ def measure(label, argv, repo, env, repeat, cleanup=()):
 # -- verdicts and the table ----------------------------------------------------
 
 
-def verdict(cmd, res, floors):
-    """(target text, ratio, PASS/FAIL/'') for a git-gto row."""
-    floor = floors["for-each-ref"] if cmd.target and cmd.target[0] == "floor" else floors["python -c pass"]
-    ratio = res.median / floor.median if res.median and floor.median else None
-    if res.error or cmd.target is None:
-        return "", ratio, ""
-    kind, limit = cmd.target
-    ok = (ratio <= limit) if kind == "floor" else (res.median <= limit)
-    text = f"≤ {limit:g}× for-each-ref" if kind == "floor" else f"≤ {limit:g} s"
-    if cmd.max_mib is not None:
-        ok = ok and res.peak_mib <= cmd.max_mib
-        text += f", ≤ {cmd.max_mib} MiB"
-    return text, ratio, "PASS" if ok else "FAIL"
+CHECK_TEXT = {"refs": "≤ {:g}× refs-only", "floor": "≤ {:g}× for-each-ref", "abs": "≤ {:g} s",
+              "mib": "≤ {:g} MiB", "git-mib": "peak ≤ {:g}× git's"}
 
 
-def row(label, res, ratio=None, target="", result=""):
+def ratios(res, floors):
+    """(× refs-only floor, × for-each-ref floor) of a result."""
+    def ratio(floor):
+        return res.median / floor.median if res.median and floor.median else None
+    return ratio(floors["refs-only"]), ratio(floors["for-each-ref"])
+
+
+def verdict(checks, res, floors):
+    """(target text, PASS/FAIL/'') for a git-gto row."""
+    if res.error or not checks:
+        return "", ""
+    refs, full = ratios(res, floors)
+    git_peak = floors["for-each-ref"].peak_mib
+    value = {"refs": refs, "floor": full, "abs": res.median, "mib": res.peak_mib,
+             "git-mib": res.peak_mib / git_peak if git_peak else None}
+    ok = all(value[kind] is not None and value[kind] <= limit for kind, limit in checks)
+    return ", ".join(CHECK_TEXT[kind].format(limit) for kind, limit in checks), "PASS" if ok else "FAIL"
+
+
+HEADER = "| command | median s | × refs-only | × for-each-ref | peak MiB | target | result |"
+
+
+def row(label, res, floors=None, target="", result=""):
     if res.error:
-        return f"| {label} | — | — | — | {target} | {res.error.replace('|', '/')} |"
-    ratio_text = f"{ratio:.2f}×" if ratio is not None else ""
-    return f"| {label} | {res.median:.3f} | {ratio_text} | {res.peak_mib:.1f} | {target} | {result} |"
+        return f"| {label} | — | — | — | — | {target} | {res.error.replace('|', '/')} |"
+    texts = [f"{r:.2f}×" if r is not None else "" for r in (ratios(res, floors) if floors else (None, None))]
+    return f"| {label} | {res.median:.3f} | {texts[0]} | {texts[1]} | {res.peak_mib:.1f} | {target} | {result} |"
 
 
 def bench_size(size, opts, env):
@@ -211,23 +252,29 @@ def bench_size(size, opts, env):
     targets = manifest["targets"]
     n = manifest["counts"]["total"]
     print(f"\n### {size}: {n:,} tags, {manifest['parameters']['commits']} commits ({repo})\n")
-    print("| command | median s | × floor | peak MiB | target | result |")
-    print("|---|---:|---:|---:|---|---|")
+    print(HEADER)
+    print("|---|---:|---:|---:|---:|---|---|")
     floors = {
         "spawn `true`": measure("true", ["true"], repo, env, opts.repeat),  # the launcher's own RSS floor
         "python -c pass": measure("python -c pass", [opts.python, "-c", "pass"], repo, env, opts.repeat),
+        "refs-only": measure("refs-only", ["git", "for-each-ref", "--format=%(refname) %(objectname)",
+                                           "refs/tags", "refs/replace"], repo, env, opts.repeat),
         "for-each-ref": measure("for-each-ref", ["git", "for-each-ref", "--format=" + FOR_EACH_REF, "refs/tags"],
                                 repo, env, opts.repeat),
     }
     for label, res in floors.items():
-        print(row(f"floor: {label}", res), flush=True)
+        print(row(f"floor: {label}", res, floors if label in ("refs-only", "for-each-ref") else None), flush=True)
     for cmd in selected(opts.only):
-        res = measure(cmd.key, [opts.git_gto, *cmd.args(targets)], repo, env, opts.repeat, cmd.cleanup(targets))
-        target, ratio, result = verdict(cmd, res, floors)
-        print(row(f"git gto {cmd.key}", res, ratio, target, result), flush=True)
-        if opts.gto and not (size == "large" and opts.skip_gto_large):
+        if size in cmd.skip:
+            continue
+        res = measure(cmd.key, [opts.git_gto, *cmd.args(targets)], repo, dict(env, **cmd.env), opts.repeat,
+                      cmd.cleanup(targets), cmd.before)
+        delete_tags(repo, cmd.cleanup(targets))
+        target, result = verdict(cmd.checks(size), res, floors)
+        print(row(f"git gto {cmd.key}", res, floors, target, result), flush=True)
+        if opts.gto and not (size in ("large", "xl") and opts.skip_gto_large):
             ref = measure(cmd.key, [opts.gto, *cmd.args(targets)], repo, env, opts.repeat, cmd.cleanup(targets))
-            print(row(f"gto {cmd.key} (original)", ref, verdict(cmd, ref, floors)[1]), flush=True)
+            print(row(f"gto {cmd.key} (original)", ref, floors), flush=True)
 
 
 def selected(only):
@@ -295,7 +342,8 @@ def print_machine(opts):
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", default="small,large", help=f"comma-separated, of: {', '.join(SIZES)}")
+    p.add_argument("--sizes", default="small,large", help=f"comma-separated, of: {', '.join(SIZES)} "
+                   "(xl: about a million tags, generated once in a few minutes)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--only", help="comma-separated commands (e.g. 'show,check-ref TAG')")
     p.add_argument("--gto", help="the original gto executable (default: `gto` on PATH)")

@@ -96,11 +96,11 @@ def parse_dvc(text, directory, where=DVC_FILE):
     return result
 
 
-def read_at(repo, rev):
+def read_at(repo, rev, memo=None):
     """Annotations committed at `rev` (artifacts.yaml, then every dvc.yaml),
     read with one ls-tree and one cat-file --batch. {} when there are none."""
     paths = repo.list_files(rev, DVC_FILE)
-    return parse_objects(rev, paths, repo.cat_objects(specs(rev, paths)))
+    return parse_objects(rev, paths, repo.cat_objects(specs(rev, paths)), memo=memo)
 
 
 def dvc_path_of(artifact):
@@ -114,22 +114,25 @@ def specs(rev, dvc_paths):
     return [f"{rev}:{INDEX_FILE}"] + [f"{rev}:{p}" for p in dvc_paths]
 
 
-def parse_objects(rev, dvc_paths, objects, problems=None):
+def parse_objects(rev, dvc_paths, objects, problems=None, memo=None):
     """The objects read for specs(rev, dvc_paths) -> {name: annotation}.
     A broken file raises GTOError, or, when a `problems` list is given, is
     skipped and its error message appended (a registry read goes on
-    without it: annotations are optional metadata)."""
+    without it: annotations are optional metadata).
+    memo (cache.AnnotationMemo): parsed files by blob id, so that an
+    unchanged file is never parsed twice."""
     result = {}
     files = [(INDEX_FILE, objects[0] if objects else None)] + list(zip(dvc_paths, objects[1:]))
     for path, obj in files:
         if obj is None or obj[0] != "blob":
             continue
         where = f"{path} at {rev}"
+        if path == INDEX_FILE:
+            parse = lambda: parse_index(_text(obj[1], where), where)  # noqa: E731
+        else:
+            parse = lambda: parse_dvc(_text(obj[1], where), os.path.dirname(path), where)  # noqa: E731
         try:
-            if path == INDEX_FILE:
-                found = parse_index(_text(obj[1], where), where)
-            else:
-                found = parse_dvc(_text(obj[1], where), os.path.dirname(path), where)
+            found = _memoized(memo, where, obj, parse)
         except GTOError as exc:
             if problems is None:
                 raise
@@ -138,6 +141,20 @@ def parse_objects(rev, dvc_paths, objects, problems=None):
         for name, annotation in found.items():
             result.setdefault(name, annotation)
     return result
+
+
+def _memoized(memo, where, obj, parse):
+    """parse(), or what it returned for the same blob before. The blob id
+    names the content; `where` is in the key because it is in the errors
+    and decides the `dir:` of dvc.yaml names. Errors are never memoized."""
+    if memo is None:
+        return parse()
+    key = f"{where}\0{obj[2]}"
+    found = memo.get(key)
+    if found is None:
+        found = parse()
+        memo.put(key, found)
+    return found
 
 
 def read_many(repo, commits):
@@ -183,7 +200,7 @@ def index_path(root):
     return os.path.join(root, INDEX_FILE)
 
 
-def load_worktree(root):
+def load_worktree(root, memo=None):
     path = index_path(root)
     try:
         with open(path, "rb") as f:
@@ -192,7 +209,14 @@ def load_worktree(root):
         return {}
     except OSError as exc:
         raise GTOError(f"Cannot read {path}: {exc.strerror}")
-    return parse_index(_text(data, path), path)
+    return _memoized(memo, path, ("blob", data, blob_id(data)), lambda: parse_index(_text(data, path), path))
+
+
+def blob_id(data):
+    """The id git gives a blob with this content (git hash-object)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def dump(index):

@@ -61,9 +61,14 @@ def main(argv):
             return 0
         command, args = args[0], args[1:]
     command = ALIASES.get(command, command)
-    if command in COMMANDS:
+    if command not in COMMANDS:
+        return run_extension(command, args)
+    try:
         return run_command(command, args)
-    return run_extension(command, args)
+    finally:
+        # The collection at interpreter exit would still walk every object
+        # (a tenth of a cold `show`): frozen ones it skips.
+        gc.freeze()
 
 
 def run_help(args):

@@ -62,6 +62,9 @@ class TagRecord:
 def parse_raw_date(raw):
     """`1700000000 +0100` -> (1700000000, "+0100"); empty or broken -> (0, "+0000").
     `18446744073709546616 +0000` (how git prints -5000) -> (-5000, "+0000")."""
+    stamp, _, tz = raw.partition(" ")
+    if len(tz) == 5 and tz[0] in "+-" and stamp.isdigit() and len(stamp) < 19:  # the usual case, first
+        return int(stamp), tz
     parts = raw.split()
     try:
         ts = int(parts[0])
@@ -77,22 +80,27 @@ def parse_tag_records(output, fields="full"):
     """Parse the output of `for-each-ref` with the fields of `read_tags` (pure)."""
     n = {"state": len(_STATE_FIELDS), "full": len(_TAG_FIELDS) + 1}[fields]
     values = output.split("\0")
+    count = len(values) // n
     records = []
     append = records.append
-    for i in range(0, (len(values) // n) * n, n):
-        name, objtype, oid, peeled, peeled_type, date = values[i : i + 6]
-        name = name.lstrip("\n")
+    commits = {}  # one string per commit: tens of tags name each
+    # Columns by C-level strided slices: no per-record slicing.
+    columns = [values[k : count * n : n] for k in range(n)]
+    for i, (name, objtype, oid, peeled, peeled_type, date) in enumerate(zip(*columns[:6])):
+        if name[:1] == "\n":
+            name = name[1:]
         if objtype != "tag":  # lightweight: no event, but it counts for counters
             append(TagRecord(name, False, oid, oid if objtype == "commit" else None))
             continue
         ts, tz = parse_raw_date(date)
-        record = TagRecord(name, True, oid, peeled if peeled_type == "commit" else None, timestamp=ts, tz=tz)
+        commit = commits.setdefault(peeled, peeled) if peeled_type == "commit" else None
+        record = TagRecord(name, True, oid, commit, "", "", ts, tz)
         if n > 6:
-            email = values[i + 7]
-            record.tagger = values[i + 6]
+            email = columns[7][i]
+            record.tagger = columns[6][i]
             record.email = email[1:-1] if email.startswith("<") and email.endswith(">") else email
-            record.signed_name = values[i + 8]
-            contents = values[i + 9]
+            record.signed_name = columns[8][i]
+            contents = columns[9][i]
             if "-----BEGIN " in contents:
                 from .signatures import strip_signature
 
@@ -138,6 +146,32 @@ class _RecordStream:
         self.records.extend(records)
 
 
+def _lines_under(data, prefix):
+    """The lines of a sorted `oid refname` listing whose refname starts with
+    `prefix`, as a view (no copy; found by C-level searches, no loop over a
+    million lines)."""
+    first = data.find(b" " + prefix)
+    if first < 0:
+        return memoryview(b"")
+    last = data.rfind(b" " + prefix)
+    start = data.rfind(b"\n", 0, first) + 1
+    end = data.find(b"\n", last)
+    return memoryview(data)[start:len(data) if end < 0 else end + 1]
+
+
+class _Collect:
+    """A file-like sink for a big output: a bytearray."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def write(self, chunk):
+        self.data += chunk
+
+    def flush(self):
+        pass
+
+
 # -r URL: only these transports, never `ext::` or other helpers, and never a prompt.
 ALLOWED_PROTOCOLS = "file:git:ssh:http:https"
 
@@ -181,19 +215,24 @@ class Repo:
     def __init__(self, path="."):
         self.path = path
         self.calls = []  # git subcommands run, in order (tests count them)
+        # HEAD last: an unborn HEAD fails (128) after the other answers are printed.
         info = self._run("rev-parse", "--is-bare-repository", "--is-shallow-repository",
-                         "--absolute-git-dir", "--show-cdup", ok=(0, 128))
-        if info.exit_code != 0:
+                         "--absolute-git-dir", "--git-common-dir", "--show-cdup", "HEAD", ok=(0, 128))
+        lines = info.stdout.decode("utf-8", "surrogateescape").split("\n")
+        if len(lines) < 5 or lines[0] not in ("true", "false"):
             where = os.path.abspath(path)
             reason = git_reason(info.stderr, "")
             if reason and "not a git repository" not in reason:  # e.g. dubious ownership
                 raise NotARepository(f"Cannot open the repository '{where}': {reason}")
             raise NotARepository(f"Not a git repository: '{where}' (or any of its parent directories)")
-        lines = info.stdout.decode("utf-8", "surrogateescape").split("\n")
+        last = lines[-2] if lines[-1] == "" else lines[-1]
+        self.head = last if len(last) in (40, 64) and all(c in "0123456789abcdef" for c in last) else None
         self.bare = lines[0] == "true"
         self.shallow = lines[1] == "true"
         self.git_dir = lines[2]
-        self.root = None if self.bare else os.path.normpath(os.path.join(os.path.abspath(path), lines[3]))
+        # shared by linked worktrees; git prints it relative to the directory it ran in
+        self.common_dir = os.path.normpath(os.path.join(os.path.abspath(path), lines[3]))
+        self.root = None if self.bare else os.path.normpath(os.path.join(os.path.abspath(path), lines[4]))
 
     # -- running git ---------------------------------------------------------
 
@@ -235,6 +274,32 @@ class Repo:
         stream = _RecordStream(fields, parse)
         self._run(*args, out=stream)
         return stream.finish()
+
+    def ref_listing(self):
+        """`objectname refname` of every tag and replace ref, as git prints
+        them: what the registry cache is keyed by (no tag object is opened).
+        show-ref streams the refs (for-each-ref sorts them all in memory
+        first: 3x the memory on a million tags); it lists every ref, and only
+        the replace and tag lines are kept."""
+        collected = _Collect()  # one growing buffer: sh's own capture would hold it twice
+        res = self._run("show-ref", out=collected, ok=(0, 1, 128))
+        if res.exit_code == 128:  # a ref to a missing object: let for-each-ref list them anyway
+            collected = _Collect()
+            self._run("for-each-ref", "--format=%(objectname) %(refname)", "--", "refs/replace", "refs/tags",
+                      out=collected)
+            return collected.data
+        replace, tags = (_lines_under(collected.data, prefix) for prefix in (b"refs/replace/", b"refs/tags/"))
+        return tags if not replace else bytes(replace) + bytes(tags)
+
+    def loose_tag_refs(self, limit):
+        """How many tags are loose ref files (not in packed-refs), counted up
+        to `limit`: every ref listing opens each of them (reftable has none)."""
+        count = 0
+        for _, _, files in os.walk(os.path.join(self.common_dir, "refs", "tags")):
+            count += len(files)
+            if count >= limit:
+                break
+        return count
 
     def resolve_commit(self, ref):
         """The commit `ref` names, or None."""
@@ -308,11 +373,22 @@ class Repo:
 
     def list_files(self, rev, name):
         """Paths of the files called `name` anywhere in the tree of `rev`."""
-        res = self._run("ls-tree", "-r", "-z", "--name-only", "--full-tree", "--end-of-options", rev, ok=(0, 128))
+        return [path for path, _ in self.list_blobs(rev, (name,))]
+
+    def list_blobs(self, rev, names):
+        """[(path, blob id)] of the files whose base name is in `names`,
+        anywhere in the tree of `rev` (one ls-tree)."""
+        res = self._run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, ok=(0, 128))
         if res.exit_code != 0:
             return []
-        paths = res.stdout.decode("utf-8", "surrogateescape").split("\0")
-        return [p for p in paths if p == name or p.endswith("/" + name)]
+        found = []
+        for entry in res.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, path = entry.partition("\t")
+            if path.rpartition("/")[2] in names:
+                kind_oid = meta.split()
+                if len(kind_oid) == 3 and kind_oid[1] == "blob":
+                    found.append((path, kind_oid[2]))
+        return found
 
     def fetch_tag(self, remote, name, patterns=()):
         """Re-fetch one tag as the remote has it (CI checkouts rewrite the

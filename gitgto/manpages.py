@@ -170,6 +170,10 @@ override \fBemojis\fR (true/false).
 .B GTO_LOG_LEVEL
 log level (default INFO).
 .TP
+.B GTO_NO_CACHE
+1: do not use the registry cache kept in \fI$(git rev\-parse \-\-git\-common\-dir)/gto/\fR
+(whole\-registry reads reuse what earlier runs computed; it never changes the output).
+.TP
 .B GIT_DIR, GIT_WORK_TREE
 honoured as git honours them, so \fBgit \-C\fR \fIdir\fR \fBgto ...\fR works.
 .TP

@@ -11,6 +11,7 @@ from .config import emojis_from_env
 EMOJI_OK = "✅ "
 EMOJI_FAIL = "❌ "
 EMOJI_GTO = "🪴 "
+EMOJI_HINT = "💡 "
 NOTHING_FOUND = "Nothing found in the current workspace"
 
 # Overridden by a command once the repository's configuration is known.

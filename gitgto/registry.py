@@ -349,6 +349,21 @@ def build(records, artifact=None):
     return registry
 
 
+def appearance_key(art):
+    """Where build() puts `art` among the registry's artifacts: those first
+    seen in the deprecation pass, then in the registration pass, then in the
+    assignment pass, each by the key of its first event in that pass. None
+    for an artifact without events (annotations add those after, in file
+    order). The registry cache orders the artifacts it did not rebuild by it."""
+    if art.deprecations:
+        return (0, art.deprecations[0].key)
+    keys = [e.key for v in art.versions for e in v.registrations + v.deregistrations]
+    if keys:
+        return (1, min(keys))
+    keys = [e.key for v in art.versions for e in v.stage_events]
+    return (2, min(keys)) if keys else None
+
+
 def add_annotations(registry, annotations, commit, at_head=True):
     """Artifacts listed in artifacts.yaml / dvc.yaml at a commit: an artifact
     with no version at that commit gets an unnamed one; the annotation at
@@ -468,10 +483,32 @@ def version_stages(version, holders):
 
 
 def history(registry, artifact=None, ascending=False):
-    events = [e for a in registry.artifacts.values() if artifact is None or a.name == artifact
-              for e in a.events if e.kind != T.COMMIT]
+    return merge_history([history_of(a) for a in registry.artifacts.values()
+                          if artifact is None or a.name == artifact], ascending)
+
+
+def history_of(art):
+    """The artifact's journal: its events but commit events."""
+    return [e for e in art.events if e.kind != T.COMMIT]
+
+
+def merge_history(journals, ascending=False):
+    events = [e for journal in journals for e in journal]
     events.sort(key=_key, reverse=not ascending)
     return events
+
+
+# Events as JSON (the registry cache stores them): every slot but the
+# annotation, which events of the journal never carry.
+_EVENT_FIELDS = tuple(f for f in Event.__slots__ if f not in ("key", "annotation"))
+
+
+def dump_events(events):
+    return [[getattr(e, f) for f in _EVENT_FIELDS] for e in events]
+
+
+def load_events(rows):
+    return [Event(**dict(zip(_EVENT_FIELDS, row))) for row in rows]
 
 
 def next_counter(records, artifact):

@@ -71,6 +71,8 @@ class Workspace:
         self._warned = False
         self.annotation_problems = []  # broken annotation files a registry read went on without
         self.warn_broken_annotations = True  # doctor reports them itself
+        self._memo = False  # not made yet
+        self._blobs = None
 
     @staticmethod
     def _fetch(url):
@@ -91,13 +93,48 @@ class Workspace:
             return None
         return found[0][1].decode("utf-8", "replace")
 
-    def read_tags(self, artifact=None, fields="full"):
-        patterns = tags.ref_patterns(artifact) if artifact is not None else None
-        self.records = self.repo.read_tags(patterns, fields, parse=reg.parse_record)
+    def read_tags(self, artifact=None, fields="full", subset=None):
+        """Every tag, or those of one artifact, or of the artifacts in `subset`."""
+        names = [artifact] if artifact is not None else subset
+        patterns = [p for name in names for p in tags.ref_patterns(name)] if names is not None else None
+        self.records = self.repo.read_tags(patterns, fields, parse=reg.parse_record) if patterns != [] else []
         return self.records
 
-    def registry(self, artifact=None, fields="full", annotations=None, commits=None):
-        """The registry from tags (of one artifact, if given).
+    @property
+    def annotation_memo(self):
+        """Parsed annotation files by blob id (the registry cache's), or None
+        where the cache is bypassed."""
+        if self._memo is False:
+            from . import cache
+
+            self._memo = None if cache.disabled() or self.remote_url else cache.AnnotationMemo(self.repo)
+        return self._memo
+
+    def annotation_blobs(self):
+        """[(path, blob id)] of artifacts.yaml and every dvc.yaml at HEAD (one ls-tree)."""
+        if self._blobs is None:
+            from . import annotations as ann
+
+            found = self.repo.list_blobs("HEAD", (ann.INDEX_FILE, ann.DVC_FILE))
+            self._blobs = [[p, oid] for p, oid in found
+                           if p == ann.INDEX_FILE or p.rpartition("/")[2] == ann.DVC_FILE]
+        return self._blobs
+
+    def _dvc_paths(self):
+        from . import annotations as ann
+
+        return [p for p, _ in self.annotation_blobs() if p.rpartition("/")[2] == ann.DVC_FILE]
+
+    def head_annotations(self):
+        """{name: annotation} of the annotation files at HEAD (GTOError when broken)."""
+        from . import annotations as ann
+
+        dvc = self._dvc_paths()
+        return ann.parse_objects("HEAD", dvc, self.repo.cat_objects(ann.specs("HEAD", dvc)), memo=self.annotation_memo)
+
+    def registry(self, artifact=None, fields="full", annotations=None, commits=None, subset=None):
+        """The registry from tags (of one artifact, or of the artifacts in
+        `subset`, if given).
 
         annotations: also read artifacts.yaml/dvc.yaml at HEAD (`*name` rows):
         "head", "all-branches" (plus every local branch head) or "all-commits"
@@ -107,8 +144,9 @@ class Workspace:
 
         HEAD, the annotation files and the commits are read in one
         cat-file --batch (a second one only for commits found in annotations)."""
-        records = self.read_tags(artifact, fields)
-        self.warn_if_incomplete(whole=artifact is None)
+        records = self.read_tags(artifact, fields, subset)
+        if subset is None:  # (the registry cache warns for the reads it completes)
+            self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
         if not annotations and not commits:
             return registry
@@ -120,21 +158,23 @@ class Workspace:
 
         dvc = []
         if annotations:
-            dvc = [ann.dvc_path_of(artifact)] if artifact else self.repo.list_files("HEAD", ann.DVC_FILE)
+            dvc = [ann.dvc_path_of(artifact)] if artifact else self._dvc_paths()
         files = ann.specs("HEAD", dvc) if annotations else []
         known = sorted({v.commit for a in wanted() for v in a.versions})
         objects = self.repo.cat_objects(["HEAD"] + files + known)
         head = objects[0][2] if objects[0] is not None and objects[0][0] == "commit" else None
         infos = self._commit_infos(objects[:1] + objects[1 + len(files):], head)
         if annotations and head is not None:
-            found = {head: ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)], self.annotation_problems)}
+            found = {head: ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)],
+                                               self.annotation_problems, self.annotation_memo)}
             for problem in self.annotation_problems if self.warn_broken_annotations else ():
                 output.warn(f"{problem}; annotations from it are not shown")  # the tags answer
             if annotations != "head":
                 found.update(ann.read_many(self.repo, self.repo.branch_commits(annotations == "all-commits")))
+            only = {artifact} if artifact is not None else set(subset) if subset is not None else None
             for commit, entries in found.items():
-                if artifact is not None:
-                    entries = {k: v for k, v in entries.items() if k == artifact}
+                if only is not None:
+                    entries = {k: v for k, v in entries.items() if k in only}
                 reg.add_annotations(registry, entries, commit, at_head=commit == head)
         if commits:
             missing = sorted({v.commit for a in wanted() for v in a.versions} - set(infos))
@@ -164,16 +204,19 @@ class Workspace:
     def head(self):
         return self.repo.resolve_commit("HEAD")
 
-    def warn_if_incomplete(self, whole=True):
+    def warn_if_incomplete(self, whole=True, has_gto=None):
         """CI checkouts are often shallow or without tags: say once that the
-        registry may be incomplete, and how to fetch it."""
+        registry may be incomplete, and how to fetch it. has_gto: whether
+        any tag parses as a GTO tag (default: any of the records read)."""
         if self._warned or self.remote_url:
             return
         self._warned = True
+        if has_gto is None:
+            has_gto = any(tags.parse_tag(r.name) for r in self.records)
         if self.repo.shallow:
             output.warn("this is a shallow clone: the registry may be incomplete. Fetch all tags and "
                         "history: git fetch --tags --unshallow (GitHub Actions: fetch-depth: 0)")
-        elif whole and not any(tags.parse_tag(r.name) for r in self.records):
+        elif whole and not has_gto:
             # Only where tags are known to be left out: a new, empty registry
             # with an `origin` is normal and must not warn on every read.
             skipped = self.repo.remotes_without_tags()

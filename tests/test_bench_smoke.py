@@ -137,12 +137,15 @@ def test_runner_table_with_a_stub(tmp_path):
                     '  *) exec git for-each-ref refs/tags >/dev/null;;\nesac\n')
     stub.chmod(0o755)
     out = run_bench(tmp_path, stub)
-    assert "| command | median s | × floor | peak MiB | target | result |" in out
-    assert "| floor: for-each-ref |" in out
+    assert "| command | median s | × refs-only | × for-each-ref | peak MiB | target | result |" in out
+    assert "| floor: for-each-ref |" in out and "| floor: refs-only |" in out
     assert "| git gto show |" in out and "PASS" in out
-    assert "| git gto describe ART | — | — | — |  | exit 3 |" in out
+    assert "| git gto show --json (cold: GTO_NO_CACHE=1) |" in out
+    assert "| git gto show --json (warm after one new tag) |" in out
+    assert "| git gto describe ART | — | — | — | — |  | exit 3 |" in out
     repo = next(p for p in (tmp_path / "cache").iterdir() if p.name.startswith("tiny-"))
-    assert not [t for t in tags(repo) if t[0].startswith("bench-new-model")], "write commands are undone"
+    assert not [t for t in tags(repo) if t[0].startswith(("bench-new-model", "bench-one-more"))], \
+        "the tags runs create are deleted"
 
 
 def test_runner_table_with_git_gto(tmp_path):

@@ -6,6 +6,7 @@ import pytest
 
 import gitgto.cli
 import gitgto.git
+import gitgto.tags
 
 
 @pytest.fixture
@@ -74,11 +75,39 @@ RF = ["--", "refs/tags/rf@*", "refs/tags/rf#*", "refs/tags/rf#*/**"]
     ("describe", ["rf@latest"], RF),
     ("describe", ["rf#prod", "--path"], RF),
 ])
-def test_one_for_each_ref(in_process, command, argv, patterns):
+def test_one_for_each_ref(in_process, monkeypatch, command, argv, patterns):
+    monkeypatch.setenv("GTO_NO_CACHE", "1")  # the cache's own shape is tested below
     calls, out = in_process(command, *argv)
     assert len(calls) == 1, calls
     assert list(calls[0][-len(patterns):]) == patterns
     assert out  # the command did its job
+
+
+
+
+@pytest.mark.parametrize("command,argv", [("show", []), ("show", ["--json"]), ("history", []),
+                                          ("history", ["--json"]), ("stages", ["--used"])])
+def test_cache_hit_opens_no_tag_object(in_process, registry_repo, command, argv):
+    """Cold: the refs-only listing (show-ref), then one full read. Warm:
+    the listing alone, no for-each-ref. One new tag: the listing, then that
+    artifact's refs."""
+    calls, cold = in_process(command, *argv)
+    assert len(calls) == 1 and list(calls[0][-2:]) == ALL
+    calls, warm = in_process(command, *argv)
+    assert calls == [] and warm == cold
+    registry_repo.tag("nn@v1.1.0")
+    calls, _ = in_process(command, *argv)
+    patterns = gitgto.tags.ref_patterns("nn")
+    assert len(calls) == 1 and list(calls[0][-len(patterns):]) == patterns
+
+
+def test_cache_hit_runs_no_cat_file(in_process, registry_repo, monkeypatch):
+    in_process("show")
+    seen = []
+    original = gitgto.git.Repo._run
+    monkeypatch.setattr(gitgto.git.Repo, "_run", lambda self, *a, **k: seen.append(a[0]) or original(self, *a, **k))
+    in_process("show")
+    assert seen == ["rev-parse", "show-ref"], seen
 
 
 @pytest.mark.parametrize("command,argv", [("check-ref", ["main"]), ("check-ref", ["v1.0.0"]),

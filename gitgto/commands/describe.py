@@ -40,7 +40,7 @@ def run(args):
         commit = ws.repo.resolve_commit(rev)
         if commit is None:
             raise GTOError(f"Ref '{rev}' was not found in the repository history")
-        annotation = ann.read_at(ws.repo, commit).get(name)
+        annotation = ann.read_at(ws.repo, commit, ws.annotation_memo).get(name)
     else:
         annotation = _worktree_or_head(ws, name)
     if annotation is None:
@@ -56,11 +56,11 @@ def run(args):
 
 def _worktree_or_head(ws, name):
     if ws.repo.root is not None:
-        found = ann.load_worktree(ws.repo.root).get(name)
+        found = ann.load_worktree(ws.repo.root, ws.annotation_memo).get(name)
         if found is not None:
             return found
     head = ws.head()
-    return ann.read_at(ws.repo, head).get(name) if head else None
+    return ann.read_at(ws.repo, head, ws.annotation_memo).get(name) if head else None
 
 
 def _shortcut_commit(ws, name, selector, stage):

@@ -7,7 +7,9 @@ from .check_ref import lightweight_advice
 
 
 def build_parser():
-    p = cli.new_parser("doctor", "Display git-gto version and check the registry for problems.")
+    p = cli.new_parser("doctor", "Display git-gto version and check the registry for problems.",
+                       "Exit status: 1 when it finds a problem, else 0. Hints (such as packing thousands\n"
+                       "of loose tag refs with git pack-refs --all) do not change it.\n")
     p.add_argument("-A", "--all-commits", action="store_true",
                    help="also check artifacts.yaml in every commit of every local branch")
     return p
@@ -57,6 +59,18 @@ def problems(ws, registry, records):
     return found
 
 
+LOOSE_TAGS = 2000  # loose tag refs from which a ref listing is several times slower than packed ones
+
+
+def hints(ws):
+    """Advice that is not a problem of the registry (the exit status ignores it)."""
+    found = []
+    if ws.repo.loose_tag_refs(LOOSE_TAGS) >= LOOSE_TAGS:
+        found.append(f"{LOOSE_TAGS} or more tags are loose files, which makes listing tags several times "
+                     "slower: pack them with git pack-refs --all")
+    return found
+
+
 def run(args):
     from ..workspace import Workspace
 
@@ -73,6 +87,8 @@ def run(args):
     ws.warn_broken_annotations = False  # findings, on stdout
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
     found = problems(ws, registry, ws.records)
+    for hint in hints(ws):
+        output.echo(output.emoji(output.EMOJI_HINT) + hint)
     if not found:
         output.echo(output.emoji(output.EMOJI_OK) + " No issues found")
         return 0

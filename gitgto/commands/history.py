@@ -22,8 +22,15 @@ def run(args):
     if args.artifact is not None:
         tags.check_artifact(args.artifact)
     ws = Workspace(args.repo)
-    registry = ws.registry(args.artifact, fields="full" if args.json else "state")
-    events = reg.history(registry, args.artifact, args.ascending)
+    fields = "full" if args.json else "state"
+    if args.artifact is None:  # the whole registry: through the registry cache
+        from .. import cache
+
+        states = cache.artifact_states(ws, "history", {}, lambda art: reg.dump_events(reg.history_of(art)),
+                                       fields=fields)
+        events = reg.merge_history([reg.load_events(s) for s in states.values()], args.ascending)
+    else:
+        events = reg.history(ws.registry(args.artifact, fields=fields), args.artifact, args.ascending)
     if args.json:
         from ..gtojson import history_entry
 

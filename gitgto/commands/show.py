@@ -57,44 +57,61 @@ def _scan(args):
     return "all-commits" if args.all_commits else "all-branches" if args.all_branches else "head"
 
 
+def registry_state(art, args):
+    """What the registry table and `show --json` need of one artifact (the
+    registry cache stores it as JSON; it must depend only on `art` and the
+    options of registry_options)."""
+    holders = reg.stage_holders(art, args.sort, args.vs, args.av, args.registered_only)
+    latest = reg.latest(art)
+    return {"latest": latest.name if latest else None, "registered": art.registered, "active": art.is_active,
+            "holders": {stage: [v.name for v in versions] for stage, versions in holders.items()},
+            "stages": sorted(reg.active_stages(art, args.registered_only))}
+
+
+def registry_options(args):
+    return {"sort": args.sort, "vs": args.vs, "av": args.av, "registered_only": args.registered_only}
+
+
 def show_registry(ws, args):
-    registry = ws.registry(fields="state", annotations=_scan(args), commits="deprecated")
-    shown = [a for a in registry.artifacts.values() if args.deprecated or a.is_active]
+    from .. import cache
+
+    states = cache.artifact_states(ws, "show", registry_options(args), lambda art: registry_state(art, args),
+                                   fields="state", annotations=_scan(args), commits="deprecated")
+    shown = {name: s for name, s in states.items() if args.deprecated or s["active"]}
     if ws.config.stages is not None:
         stages = list(ws.config.stages)
     else:
-        stages = sorted({s for a in shown for s in reg.active_stages(a, args.registered_only)})
+        stages = sorted({stage for s in shown.values() for stage in s["stages"]})
     rows = {}
-    for art in shown:
-        holders = reg.stage_holders(art, args.sort, args.vs, args.av, args.registered_only)
-        latest = reg.latest(art)
-        cells = {s: ", ".join(v.name for v in holders.get(s, ())) or None for s in stages}
-        rows[art.name] = (art, latest.name if latest else None, cells)
+    for name, state in shown.items():
+        cells = {s: ", ".join(state["holders"].get(s, ())) or None for s in stages}
+        rows[name] = (state, state["latest"], cells)
 
     flag = line_flag(args)
     if args.json:
-        output.print_json({name: {"version": latest, "stage": cells, "registered": art.registered,
-                                  "active": art.is_active}
-                           for name, (art, latest, cells) in rows.items()})
+        output.print_json({name: {"version": latest, "stage": cells, "registered": state["registered"],
+                                  "active": state["active"]}
+                           for name, (state, latest, cells) in rows.items()})
     elif flag == "name":
-        output.values(art.display_name for art, _, _ in _by_name(rows))
+        output.values(_display_name(name, rows[name][0]) for name in sorted(rows))
     elif flag is not None:
         if rows:
             raise GTOError(f"Cannot apply --{flag}")
     else:
         header = ["name", "latest"] + ["#" + s for s in stages]
-        output.table(header, [[art.display_name, latest] + [_short_cell(cells[s]) for s in stages]
-                              for art, latest, cells in _by_name(rows)], plain=args.plain)
+        output.table(header, [[_display_name(name, state), latest] + [_short_cell(cells[s]) for s in stages]
+                              for name, (state, latest, cells) in sorted(rows.items())], plain=args.plain)
     return 0
+
+
+def _display_name(name, state):
+    """As Artifact.display_name: `*name` for an artifact without GTO tags."""
+    return name if state["registered"] else "*" + name
 
 
 def _short_cell(cell):
     """Unnamed versions (commit hexshas) shortened in tables; SemVer names stay whole."""
     return cell and ", ".join(output.short_sha(v) for v in cell.split(", "))
-
-
-def _by_name(rows):
-    return [rows[name] for name in sorted(rows)]
 
 
 def show_artifact(ws, args):

@@ -21,8 +21,10 @@ def run(args):
     if args.allowed or (not args.used and ws.config.stages is not None):
         stages = ws.config.stages
     else:
-        registry = ws.registry(fields="state")
-        stages = sorted({s for a in registry.artifacts.values() for s in reg.active_stages(a)})
+        from .. import cache
+
+        states = cache.artifact_states(ws, "stages", {}, lambda art: sorted(reg.active_stages(art)))
+        stages = sorted({s for used in states.values() for s in used})
     if args.json:
         output.print_json(stages)
     else:
