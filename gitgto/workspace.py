@@ -132,6 +132,22 @@ class Workspace:
         dvc = self._dvc_paths()
         return ann.parse_objects("HEAD", dvc, self.repo.cat_objects(ann.specs("HEAD", dvc)), memo=self.annotation_memo)
 
+    def warn_if_annotations_broken(self, artifact=None):
+        """Reads that need no annotations (history, check-ref) still say when
+        an annotation file of theirs is broken, as show does (DECISIONS §7).
+        A file that parsed before is known by its blob id (the annotation
+        memo): the usual cost is one cat-file, and no YAML."""
+        from . import annotations as ann
+
+        dvc = [ann.dvc_path_of(artifact)] if artifact is not None else self._dvc_paths()
+        objects = self.repo.cat_objects(ann.specs("HEAD", dvc))
+        ann.parse_objects("HEAD", dvc, objects, self.annotation_problems, self.annotation_memo)
+        self._warn_annotation_problems()
+
+    def _warn_annotation_problems(self):
+        for problem in self.annotation_problems if self.warn_broken_annotations else ():
+            output.warn(f"{problem}; annotations from it are not shown")  # the tags answer
+
     def registry(self, artifact=None, fields="full", annotations=None, commits=None, subset=None):
         """The registry from tags (of one artifact, or of the artifacts in
         `subset`, if given).
@@ -167,8 +183,7 @@ class Workspace:
         if annotations and head is not None:
             found = {head: ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)],
                                                self.annotation_problems, self.annotation_memo)}
-            for problem in self.annotation_problems if self.warn_broken_annotations else ():
-                output.warn(f"{problem}; annotations from it are not shown")  # the tags answer
+            self._warn_annotation_problems()
             if annotations != "head":
                 found.update(ann.read_many(self.repo, self.repo.branch_commits(annotations == "all-commits")))
             only = {artifact} if artifact is not None else set(subset) if subset is not None else None

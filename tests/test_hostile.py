@@ -369,7 +369,7 @@ DVC_READERS = [["show"], ["doctor"], ["describe", "other"]]
 
 EVERY_COMMAND = GTO_READERS + [["show", "rf"], ["show", "--all-branches"], ["history", "rf"]]
 # Annotations are optional metadata: a broken file never stops these (they
-# answer from the tags; the ones that read the file warn), and `doctor`
+# answer from the tags; show, history and check-ref warn), and `doctor`
 # reports it; `describe`, `annotate`, `remove` refuse.
 ANSWER_FROM_TAGS = {"show", "history", "check-ref", "stages", "status"}
 
@@ -409,7 +409,7 @@ def test_bad_yaml(hrepo, file, text, cmd):
     elif cmd[0] in ANSWER_FROM_TAGS:
         res = run_unchanged(hrepo, cmd, None if cmd[0] == "status" else 0)  # (status: no origin here)
         assert "Traceback" not in res.err, res
-        if cmd[0] == "show":  # show reads the file: one warning naming it
+        if cmd[0] in ("show", "history", "check-ref"):  # one warning naming the file (DECISIONS §7)
             assert len(res.err_lines) == 1 and res.err.startswith("warning: ") and file in res.err, res
         else:  # the others never read it
             assert file not in res.err, res

@@ -67,6 +67,7 @@ def run(args):
     if args.fetch:
         ws.repo.fetch_tag(args.remote, name, tags.refspec_patterns(tag.artifact))
     registry = ws.registry(tag.artifact)
+    ws.warn_if_annotations_broken(tag.artifact)
     events = [e for e in reg.history(registry, tag.artifact, ascending=True) if e.ref == name]
     if not events:
         record = next((r for r in ws.records if r.name == name), None)

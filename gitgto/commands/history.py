@@ -31,6 +31,7 @@ def run(args):
         events = reg.merge_history([reg.load_events(s) for s in states.values()], args.ascending)
     else:
         events = reg.history(ws.registry(args.artifact, fields=fields), args.artifact, args.ascending)
+    ws.warn_if_annotations_broken(args.artifact)
     if args.json:
         from ..gtojson import history_entry
 
