@@ -16,7 +16,7 @@ PY3 ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 # Build and test tools; the runtime dependencies come from setup.cfg.
-TOOLS := argparse-manpage pytest wheel
+TOOLS := argparse-manpage pytest pytest-xdist wheel
 STAMP := $(VENV)/.installed
 
 .PHONY: all venv test demo man bench wheel install uninstall clean
@@ -34,7 +34,7 @@ $(STAMP): setup.cfg Makefile
 venv: $(STAMP)
 
 test: venv
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest tests -q -n auto
 
 demo: venv
 	PATH="$(CURDIR)/bin:$(CURDIR)/$(VENV)/bin:$$PATH" sh tests/demo.sh

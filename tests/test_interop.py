@@ -5,6 +5,7 @@ GTO is installed at test time into a venv cached in pytest's cache dir; the
 tests are skipped when it cannot be installed (no network). git-gto never
 depends on it."""
 
+import fcntl
 import json
 import os
 import subprocess
@@ -23,6 +24,13 @@ GTO_VERSION = "1.10.1"
 def gto_bin(pytestconfig):
     venv = pytestconfig.cache.mkdir(f"gto-{GTO_VERSION}-venv")
     exe = venv / "bin" / "gto"
+    # pytest-xdist workers each run this fixture: one installs, the others wait.
+    with open(venv.parent / f"gto-{GTO_VERSION}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_gto(venv, exe)
+
+
+def _install_gto(venv, exe):
     if not exe.exists():
         try:
             subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True,
