@@ -303,6 +303,8 @@ class Repo:
 
     def resolve_commit(self, ref):
         """The commit `ref` names, or None."""
+        if ref == "HEAD" and self.head is not None:  # read with the repository's first rev-parse
+            return self.head
         res = self._run("rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}", ok=(0, 1, 128))
         if res.exit_code != 0:
             return None
