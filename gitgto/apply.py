@@ -59,9 +59,7 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
         verdicts = governance.check_actions(registry, ws.records, actions, sign, key) if governance else []
         if dry_run:
             for action in actions:
-                output.echo(describe(action, dry_run=True))
-                if action.warning:
-                    output.warn(action.warning)
+                _report(action, dry_run=True)
             for result in verdicts:
                 output.echo(f"The policy allows {result.line()}")
             return actions
@@ -99,7 +97,7 @@ def _act(repo, actions, done, after, latest=None, sign=None, key=None):
             raise LostRace()
         for action in deletions:
             done.append(action)
-            output.echo(describe(action))
+            _report(action)
             after(action)
     now = None
     for action in actions:
@@ -113,10 +111,14 @@ def _act(repo, actions, done, after, latest=None, sign=None, key=None):
         latest = date[0]
         _check_counter(repo, action)
         done.append(action)
-        output.echo(describe(action))
-        if action.warning:
-            output.warn(action.warning)
+        _report(action)
         after(action)
+
+
+def _report(action, dry_run=False):
+    output.echo(describe(action, dry_run))
+    if action.warning:  # (the interoperability rule: what --force made gto 1.x unable to read)
+        output.warn(action.warning)
 
 
 def _check_counter(repo, action):

@@ -125,12 +125,15 @@ class Workspace:
 
         return [p for p, _ in self.annotation_blobs() if p.rpartition("/")[2] == ann.DVC_FILE]
 
-    def head_annotations(self):
-        """{name: annotation} of the annotation files at HEAD (GTOError when broken)."""
+    def head_annotations(self, dvc=None, problems=None):
+        """{name: annotation} of artifacts.yaml and the `dvc` files (default:
+        every dvc.yaml) at HEAD. A broken file raises GTOError, or is noted
+        in `problems` when that list is given."""
         from . import annotations as ann
 
-        dvc = self._dvc_paths()
-        return ann.parse_objects("HEAD", dvc, self.repo.cat_objects(ann.specs("HEAD", dvc)), memo=self.annotation_memo)
+        dvc = self._dvc_paths() if dvc is None else dvc
+        return ann.parse_objects("HEAD", dvc, self.repo.cat_objects(ann.specs("HEAD", dvc)), problems,
+                                 self.annotation_memo)
 
     def warn_if_annotations_broken(self, artifact=None):
         """Reads that need no annotations (history, check-ref) still say when
@@ -139,9 +142,8 @@ class Workspace:
         memo): the usual cost is one cat-file, and no YAML."""
         from . import annotations as ann
 
-        dvc = [ann.dvc_path_of(artifact)] if artifact is not None else self._dvc_paths()
-        objects = self.repo.cat_objects(ann.specs("HEAD", dvc))
-        ann.parse_objects("HEAD", dvc, objects, self.annotation_problems, self.annotation_memo)
+        self.head_annotations([ann.dvc_path_of(artifact)] if artifact is not None else None,
+                              self.annotation_problems)
         self._warn_annotation_problems()
 
     def _warn_annotation_problems(self):

@@ -70,14 +70,14 @@ def _run(args):
         output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that GTO tags are annotated "
                     f"and carry their own name")
     names = [t[len("refs/tags/"):] if t.startswith("refs/tags/") else t for t in args.tags]
-    patterns = None
+    subset = None
     if names:
         parsed = [tags.parse_tag(n) for n in names]
         for name, tag in zip(names, parsed):
             if tag is None:
                 raise CannotCheck(f"'{name}' is not a GTO tag")
-        patterns = sorted({p for t in parsed for p in tags.ref_patterns(t.artifact)})
-    records = ws.repo.read_tags(patterns, "full", parse=reg.parse_record)
+        subset = sorted({t.artifact for t in parsed})
+    records = ws.read_tags(fields="full", subset=subset)
     registry = reg.build(records)
     results = gov.evaluate(registry, records)
     if names:
