@@ -15,6 +15,10 @@ _TAG_FIELDS = _STATE_FIELDS + ("%(taggername)", "%(taggeremail)", "%(tag)")
 _MESSAGE_FIELD = "%(contents)"
 # sh hands output over line by line unless told otherwise: take big chunks.
 _BUFSIZES = {"_out_bufsize": 1 << 16, "_err_bufsize": 1 << 16}
+# sh 2 returns a command's text unless asked for the command itself, and
+# warns about a failing background command unless told not to; sh 1 (the
+# version setup.cfg asks for: see the README's "Dependencies") does neither.
+_SH2_KWARGS = {"_return_cmd": True, "_bg_exc": False}
 
 
 def git_reason(stderr, fallback):
@@ -243,7 +247,9 @@ class Repo:
         import sh
 
         self.calls.append(args[2] if args[0] == "-c" else args[0])
-        kwargs = {"_cwd": self.path, "_tty_out": False, "_ok_code": list(ok), "_return_cmd": True, **_BUFSIZES}
+        kwargs = {"_cwd": self.path, "_tty_out": False, "_ok_code": list(ok), **_BUFSIZES}
+        if not sh.__version__.startswith("1."):
+            kwargs.update(_SH2_KWARGS)
         if stdin is not None:
             kwargs["_in"] = stdin
         if out is not None:
@@ -252,7 +258,6 @@ class Repo:
             kwargs["_env"] = env
         if background:
             kwargs["_bg"] = True
-            kwargs["_bg_exc"] = False
         try:
             return sh.Command("git")(*args, **kwargs)
         except sh.ErrorReturnCode as exc:
