@@ -1,7 +1,10 @@
 """Version names: `v` + SemVer 2.0.0, ordered by SemVer precedence. Pure.
 
-semantic-version is imported on first use: commands that never compare
-versions (check-ref) do not pay for it."""
+Ordering is computed here from the name (SemVer 2.0.0 §11): importing
+semantic-version costs more than a whole `show ART` (it reads its own version
+through importlib.metadata), and every listing sorts versions. semantic-version
+is the parser for `bump` (imported then, on first use) and the oracle the
+ordering is tested against."""
 
 from functools import lru_cache
 
@@ -46,9 +49,17 @@ def _parse(name):
     return semantic_version.Version(name[1:])
 
 
+@lru_cache(maxsize=None)
 def precedence(name):
-    """A sort key: SemVer precedence (build metadata ignored)."""
-    return _parse(name).precedence_key[:4]
+    """A sort key: SemVer precedence of a valid version name (build metadata
+    ignored). A release ranks above its pre-releases; pre-release identifiers
+    compare numerically when numeric, below every alphanumeric one, and a
+    longer list wins when the shorter is its prefix."""
+    core, _, pre = name[1:].partition("+")[0].partition("-")
+    major, minor, patch = (int(n) for n in core.split("."))
+    if not pre:
+        return (major, minor, patch, (1,))
+    return (major, minor, patch, (0, tuple((0, int(i), "") if i.isdigit() else (1, 0, i) for i in pre.split("."))))
 
 
 def sort_key(name):

@@ -35,6 +35,45 @@ def test_release_beats_its_pre_releases():
     assert V.precedence("v1.10.0") > V.precedence("v1.9.0")
 
 
+def test_precedence_follows_the_semver_spec_example():
+    # SemVer 2.0.0 §11, in ascending order
+    order = ["v1.0.0-alpha", "v1.0.0-alpha.1", "v1.0.0-alpha.beta", "v1.0.0-beta", "v1.0.0-beta.2",
+             "v1.0.0-beta.11", "v1.0.0-rc.1", "v1.0.0"]
+    shuffled = order[:]
+    random.Random(3).shuffle(shuffled)
+    assert sorted(shuffled, key=V.precedence) == order
+
+
+def test_precedence_orders_like_semantic_version():
+    """The pure key against semantic-version (the oracle) on random versions
+    built from few parts, so that ties, prefixes and mixed identifiers recur."""
+    import functools
+
+    import semantic_version
+
+    rng = random.Random(12)
+    idents = ["0", "1", "2", "10", "a", "b", "alpha", "1a", "-", "a-1", "beta"]
+
+    def version():
+        name = "v" + ".".join(rng.choice("0129") for _ in range(3))
+        if rng.random() < 0.7:
+            name += "-" + ".".join(rng.choice(idents) for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.2:
+            name += "+b." + rng.choice(idents)
+        return name
+
+    names = [version() for _ in range(400)]
+    assert all(V.is_version(n) for n in names)
+    for a, b in zip(names, names[1:] + names[:1]):
+        ours = (V.precedence(a) > V.precedence(b)) - (V.precedence(a) < V.precedence(b))
+        theirs = semantic_version.compare(a[1:].partition("+")[0], b[1:].partition("+")[0])
+        assert ours == theirs, (a, b)
+    by_ours = sorted(names, key=V.precedence)
+    by_oracle = sorted(names, key=functools.cmp_to_key(
+        lambda a, b: semantic_version.compare(a[1:].partition("+")[0], b[1:].partition("+")[0])))
+    assert [V.precedence(n) for n in by_ours] == [V.precedence(n) for n in by_oracle]
+
+
 def test_build_metadata_is_ignored_for_precedence():
     assert V.precedence("v1.0.0+build.7") == V.precedence("v1.0.0")
     assert V.precedence("v1.0.0+build.7") > V.precedence("v1.0.0-rc.1")
