@@ -2,7 +2,6 @@
 Python start-up), or exec an extension `git-gto-<name>` found on PATH."""
 
 import os
-import shutil
 import sys
 
 from . import __version__
@@ -88,6 +87,8 @@ def run_help(args):
 
 
 def run_extension(name, args):
+    import shutil  # only here: every command pays for a module-level import
+
     extension = None if name.startswith("-") else shutil.which("git-gto-" + name)
     if extension is not None:
         os.execv(extension, [extension] + args)
