@@ -65,8 +65,9 @@ def test_setup_cfg_data_files():
 
 def test_setup_cfg_requirements():
     cfg = _cfg()
+    # the four dependencies, and a cap on prettytable's own (start-up time)
     assert sorted(cfg["options"]["install_requires"].split()) == \
-        sorted(["sh", "PyYAML", "semantic-version", "prettytable"])
+        sorted(["sh>=1.14.3,<2", "PyYAML", "semantic-version", "prettytable", "wcwidth<0.4"])
     assert cfg["options"]["python_requires"] == ">=3.9"
     # pyproject.toml only names the build backend: the metadata has one home.
     assert not (ROOT / "setup.py").exists()

@@ -135,12 +135,14 @@ def test_repo_records_git_calls(registry_repo, monkeypatch):
 
 # -- imports ------------------------------------------------------------------------
 
-def imported(res):
-    """Top-level module names from PYTHONPROFILEIMPORTTIME's stderr report."""
+def imported(res, top_level=True):
+    """Module names (top-level ones only, by default) from
+    PYTHONPROFILEIMPORTTIME's stderr report."""
     names = set()
     for line in res.err.splitlines():
         if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+            name = line.rsplit("|", 1)[1].strip()
+            names.add(name.split(".")[0] if top_level else name)
     assert "gitgto" in names, "no import report: is the executable Python?"
     return names
 
@@ -158,6 +160,14 @@ def test_check_ref_imports_neither_prettytable_nor_yaml(registry_repo, argv):
     (registry_repo.path / ".gto").unlink()
     names = imported(registry_repo.gto(*argv, env=PROFILE))
     assert "prettytable" not in names and "yaml" not in names
+
+
+def test_reads_do_not_import_asyncio_or_package_metadata(registry_repo):
+    """Every command is a new process: sh 2's asyncio and semantic-version's
+    importlib.metadata would cost more than the command's own work."""
+    for argv in (("show",), ("show", "rf"), ("history", "rf"), ("check-ref", "rf#prod#1")):
+        names = imported(registry_repo.gto(*argv, env=PROFILE), top_level=False)
+        assert not names & {"asyncio", "semantic_version", "importlib.metadata"}, argv
 
 
 def test_show_without_gto_file_does_not_import_yaml(repo):
