@@ -15,6 +15,16 @@ _TAG_FIELDS = _STATE_FIELDS + ("%(taggername)", "%(taggeremail)", "%(tag)")
 _MESSAGE_FIELD = "%(contents)"
 # sh hands output over line by line unless told otherwise: take big chunks.
 _BUFSIZES = {"_out_bufsize": 1 << 16, "_err_bufsize": 1 << 16}
+# sh writes a bytes stdin 1 KiB at a time, each write a turn of its thread:
+# big inputs (a million object ids) go in as a generator of big chunks.
+_CHUNK = 1 << 16
+
+
+def _chunks(data):
+    for start in range(0, len(data), _CHUNK):
+        yield data[start : start + _CHUNK]
+
+
 # sh 2 returns a command's text unless asked for the command itself, and
 # warns about a failing background command unless told not to; sh 1 (the
 # version setup.cfg asks for: see the README's "Dependencies") does neither.
@@ -219,6 +229,7 @@ class Repo:
     def __init__(self, path="."):
         self.path = path
         self.calls = []  # git subcommands run, in order (tests count them)
+        self._listing = None  # ref_listing's, until a whole read of the tags takes it
         # HEAD last: an unborn HEAD fails (128) after the other answers are printed.
         info = self._run("rev-parse", "--is-bare-repository", "--is-shallow-repository",
                          "--absolute-git-dir", "--git-common-dir", "--show-cdup", "HEAD", ok=(0, 128))
@@ -251,7 +262,7 @@ class Repo:
         if not sh.__version__.startswith("1."):
             kwargs.update(_SH2_KWARGS)
         if stdin is not None:
-            kwargs["_in"] = stdin
+            kwargs["_in"] = _chunks(stdin) if len(stdin) > _CHUNK else stdin
         if out is not None:
             kwargs["_out"] = out
         if env is not None:
@@ -269,16 +280,40 @@ class Repo:
     # -- reading -------------------------------------------------------------
 
     def read_tags(self, patterns=None, fields="full", parse=None):
-        """Every tag under refs/tags (or matching `patterns`), in one
-        for-each-ref. fields: "state" (enough for the registry) or "full"
-        (also tagger and message). parse(record), if given, runs on each
-        record as soon as it arrives; its result is record.parsed."""
+        """Every tag under refs/tags (a refs listing and one cat-file), or
+        those matching `patterns` (one for-each-ref). fields: "state" (enough
+        for the registry) or "full" (also tagger and message). parse(record),
+        if given, runs on each record as soon as it arrives; its result is
+        record.parsed."""
+        if patterns is None:
+            records = self._stream_all_tags(fields, parse)
+            if records is not None:
+                return records
         chosen = _STATE_FIELDS if fields == "state" else _TAG_FIELDS + (_MESSAGE_FIELD,)
         args = ["for-each-ref", "--format=" + "%00".join(chosen) + "%00", "--"]
         args += list(patterns) if patterns else ["refs/tags"]
         stream = _RecordStream(fields, parse)
         self._run(*args, out=stream)
         return stream.finish()
+
+    def _stream_all_tags(self, fields, parse):
+        """Every tag from the refs listing (the one ref_listing took, if it
+        did) and one cat-file of their objects, parsed side by side with git
+        (tagstream.py says why); None when that output is not the usual
+        (a missing object, a malformed tag): for-each-ref reads them then."""
+        from .tagstream import TagObjectStream, Unexpected, listed_tags
+
+        listing, self._listing = self._listing, None  # a second read lists again
+        tags = listed_tags(self.ref_listing() if listing is None else listing)
+        if not tags:
+            return []
+        stream = TagObjectStream(tags, fields, parse)
+        res = self._run("cat-file", "--batch", "--buffer", stdin="".join(oid + "\n" for oid, _ in tags).encode(),
+                        out=stream, ok=range(256))
+        try:
+            return stream.finish() if res.exit_code == 0 else None
+        except Unexpected:
+            return None
 
     def ref_listing(self):
         """`objectname refname` of every tag and replace ref, as git prints
@@ -292,9 +327,11 @@ class Repo:
             collected = _Collect()
             self._run("for-each-ref", "--format=%(objectname) %(refname)", "--", "refs/replace", "refs/tags",
                       out=collected)
+            self._listing = collected.data
             return collected.data
         replace, tags = (_lines_under(collected.data, prefix) for prefix in (b"refs/replace/", b"refs/tags/"))
-        return tags if not replace else bytes(replace) + bytes(tags)
+        self._listing = tags if not replace else bytes(replace) + bytes(tags)
+        return self._listing
 
     def loose_tag_refs(self, limit):
         """How many tags are loose ref files (not in packed-refs), counted up

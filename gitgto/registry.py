@@ -339,10 +339,18 @@ def build(records, artifact=None):
             art = registry.artifact(event.artifact, create=True)
             version = named[key] = art.add_version(event.version, event.commit)
         (version.registrations if event.kind == T.REGISTRATION else version.deregistrations).append(event)
+    # The usual case: one registered version at the commit. Registrations are
+    # all in by now, so that answer holds for every stage event on the commit.
+    registered = {}  # (artifact, commit) -> the versions registered there
+    for version in named.values():
+        registered.setdefault((version.artifact.name, version.commit), []).append(version)
     for event in passes[2]:
         art = registry.artifact(event.artifact, create=True)
-        stage = event.stage if event.kind == T.UNASSIGNMENT else None
-        version = art.version_at(event.commit, event.key, stage) or art.add_version(event.commit, event.commit)
+        found = registered.get((event.artifact, event.commit), ())
+        version = found[0] if len(found) == 1 else None
+        if version is None:
+            stage = event.stage if event.kind == T.UNASSIGNMENT else None
+            version = art.version_at(event.commit, event.key, stage) or art.add_version(event.commit, event.commit)
         event.version = version.name
         vstage = version.vstage(event.stage)
         (vstage.assignments if event.kind == T.ASSIGNMENT else vstage.unassignments).append(event)

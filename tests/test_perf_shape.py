@@ -1,6 +1,8 @@
-"""The shape of the work, not its speed: every read command lists tags with
-ONE `git for-each-ref` (per-artifact patterns when it is about one artifact),
-and light commands do not import heavy modules (reference §10.1, §11)."""
+"""The shape of the work, not its speed: every read command reads tags once,
+with one `git for-each-ref` of per-artifact patterns when it is about one
+artifact, else with one refs listing and one streamed `git cat-file` of the
+objects (gitgto/tagstream.py); and light commands do not import heavy
+modules (reference §10.1, §11)."""
 
 import pytest
 
@@ -45,13 +47,28 @@ def in_process(registry_repo, monkeypatch, capsys):
         code = gitgto.cli.main(command, list(argv))
         out = capsys.readouterr().out
         assert code == 0, (command, argv, out)
-        return [c for c in calls if c[0] == "for-each-ref"], out
+        return tag_reads(calls), out
 
     return run
 
 
-ALL = ["--", "refs/tags"]
-RF = ["--", "refs/tags/rf@*", "refs/tags/rf#*", "refs/tags/rf#*/**"]
+def tag_reads(calls):
+    """The git calls that read tags: "listing" (show-ref), "objects" (the
+    whole read's cat-file; cat-file without --buffer reads a few commits
+    and files) and each for-each-ref's patterns."""
+    reads = []
+    for call in calls:
+        if call[0] == "for-each-ref":
+            reads.append(list(call[call.index("--") + 1:]))
+        elif call[0] == "show-ref":
+            reads.append("listing")
+        elif call[0] == "cat-file" and "--buffer" in call:
+            reads.append("objects")
+    return reads
+
+
+ALL = ["listing", "objects"]
+RF = [["refs/tags/rf@*", "refs/tags/rf#*", "refs/tags/rf#*/**"]]
 
 
 @pytest.mark.parametrize("command,argv,patterns", [
@@ -75,11 +92,10 @@ RF = ["--", "refs/tags/rf@*", "refs/tags/rf#*", "refs/tags/rf#*/**"]
     ("describe", ["rf@latest"], RF),
     ("describe", ["rf#prod", "--path"], RF),
 ])
-def test_one_for_each_ref(in_process, monkeypatch, command, argv, patterns):
+def test_one_tag_read(in_process, monkeypatch, command, argv, patterns):
     monkeypatch.setenv("GTO_NO_CACHE", "1")  # the cache's own shape is tested below
     calls, out = in_process(command, *argv)
-    assert len(calls) == 1, calls
-    assert list(calls[0][-len(patterns):]) == patterns
+    assert calls == patterns
     assert out  # the command did its job
 
 
@@ -88,17 +104,16 @@ def test_one_for_each_ref(in_process, monkeypatch, command, argv, patterns):
 @pytest.mark.parametrize("command,argv", [("show", []), ("show", ["--json"]), ("history", []),
                                           ("history", ["--json"]), ("stages", ["--used"])])
 def test_cache_hit_opens_no_tag_object(in_process, registry_repo, command, argv):
-    """Cold: the refs-only listing (show-ref), then one full read. Warm:
-    the listing alone, no for-each-ref. One new tag: the listing, then that
-    artifact's refs."""
+    """Cold: the refs-only listing (show-ref), then the objects it names (no
+    second listing). Warm: the listing alone. One new tag: the listing, then
+    that artifact's refs."""
     calls, cold = in_process(command, *argv)
-    assert len(calls) == 1 and list(calls[0][-2:]) == ALL
+    assert calls == ["listing", "objects"]
     calls, warm = in_process(command, *argv)
-    assert calls == [] and warm == cold
+    assert calls == ["listing"] and warm == cold
     registry_repo.tag("nn@v1.1.0")
     calls, _ = in_process(command, *argv)
-    patterns = gitgto.tags.ref_patterns("nn")
-    assert len(calls) == 1 and list(calls[0][-len(patterns):]) == patterns
+    assert calls == ["listing", gitgto.tags.ref_patterns("nn")]
 
 
 def test_cache_hit_runs_no_cat_file(in_process, registry_repo, monkeypatch):
@@ -120,7 +135,7 @@ def test_no_tag_listing_when_not_needed(in_process, command, argv):
 def test_per_artifact_patterns_cover_dir_names(in_process, registry_repo):
     registry_repo.tag("models/x=rf@v1.0.0")
     calls, out = in_process("show", "models/x:rf", "--version")
-    assert list(calls[0][-3:]) == ["refs/tags/models/x=rf@*", "refs/tags/models/x=rf#*", "refs/tags/models/x=rf#*/**"]
+    assert calls == [["refs/tags/models/x=rf@*", "refs/tags/models/x=rf#*", "refs/tags/models/x=rf#*/**"]]
     assert out == "v1.0.0\n"
 
 
