@@ -125,9 +125,10 @@ def parse_tag_records(output, fields="full"):
 
 
 class _RecordStream:
-    """Parse for-each-ref output as it arrives, so that on a big registry
-    Python works while git is still reading tag objects. (sh takes it as a
-    file: it gets byte chunks, without the latency of a callback.)"""
+    """Parse for-each-ref output chunk by chunk, as sh hands it over (sh
+    takes it as a file: byte chunks, without the latency of a callback).
+    for-each-ref prints nothing before it has read every ref it lists:
+    whole reads stream cat-file instead (tagstream.py)."""
 
     def __init__(self, fields, parse=None):
         self.fields = fields
