@@ -126,7 +126,7 @@ def parse_objects(rev, dvc_paths, objects, problems=None, memo=None):
     for path, obj in files:
         if obj is None or obj[0] != "blob":
             continue
-        where = f"{path} at {rev}"
+        where = _where(path, rev)
         if path == INDEX_FILE:
             parse = lambda: parse_index(_text(obj[1], where), where)  # noqa: E731
         else:
@@ -141,6 +141,30 @@ def parse_objects(rev, dvc_paths, objects, problems=None, memo=None):
         for name, annotation in found.items():
             result.setdefault(name, annotation)
     return result
+
+
+def remembered(rev, dvc_paths, blobs, memo):
+    """What parse_objects would return, from the memo alone: when the blob
+    ids of the files at `rev` are known (`blobs`: [(path, blob id)], as
+    Workspace.annotation_blobs) and every one of them was parsed before.
+    Else None (read and parse them)."""
+    if memo is None or blobs is None:
+        return None
+    ids = dict(blobs)
+    result = {}
+    for path in [INDEX_FILE] + list(dvc_paths):
+        if path not in ids:  # no such file at rev
+            continue
+        found = memo.get(f"{_where(path, rev)}\0{ids[path]}")
+        if found is None:
+            return None
+        for name, annotation in found.items():
+            result.setdefault(name, annotation)
+    return result
+
+
+def _where(path, rev):
+    return f"{path} at {rev}"
 
 
 def _memoized(memo, where, obj, parse):

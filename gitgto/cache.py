@@ -240,7 +240,7 @@ class _View:
         blobs = []
         if self.options["annotations"]:  # the same HEAD commit has the same files: no ls-tree
             same_head = old is not None and ws.repo.head is not None and old["head"] == ws.repo.head
-            blobs = old["annotations"][1] if same_head else ws.annotation_blobs()
+            blobs = ws.annotation_blobs(known=old["annotations"][1] if same_head else None)
         head = ws.repo.head if blobs else None  # the HEAD commit matters only to annotated artifacts
         key = {"inputs": self.inputs, "annotations": [head, blobs]}
         if old is not None and all(old[k] == v for k, v in key.items()) and old_listing == listing:

@@ -73,6 +73,7 @@ class Workspace:
         self.warn_broken_annotations = True  # doctor reports them itself
         self._memo = False  # not made yet
         self._blobs = None
+        self._parsed = {}  # dvc paths -> (annotations at HEAD, problems): read once a command
 
     @staticmethod
     def _fetch(url):
@@ -110,8 +111,11 @@ class Workspace:
             self._memo = None if cache.disabled() or self.remote_url else cache.AnnotationMemo(self.repo)
         return self._memo
 
-    def annotation_blobs(self):
-        """[(path, blob id)] of artifacts.yaml and every dvc.yaml at HEAD (one ls-tree)."""
+    def annotation_blobs(self, known=None):
+        """[(path, blob id)] of artifacts.yaml and every dvc.yaml at HEAD (one
+        ls-tree), or `known`: what an earlier run found at the same HEAD."""
+        if self._blobs is None and known is not None:
+            self._blobs = known
         if self._blobs is None:
             from . import annotations as ann
 
@@ -132,8 +136,18 @@ class Workspace:
         from . import annotations as ann
 
         dvc = self._dvc_paths() if dvc is None else dvc
-        return ann.parse_objects("HEAD", dvc, self.repo.cat_objects(ann.specs("HEAD", dvc)), problems,
-                                 self.annotation_memo)
+        if tuple(dvc) not in self._parsed:
+            found, broken = ann.remembered("HEAD", dvc, self._blobs, self.annotation_memo), []
+            if found is None:  # (the usual case needs no cat-file: the blob ids say the memo has them)
+                found = ann.parse_objects("HEAD", dvc, self.repo.cat_objects(ann.specs("HEAD", dvc)), broken,
+                                          self.annotation_memo)
+            self._parsed[tuple(dvc)] = found, broken
+        found, broken = self._parsed[tuple(dvc)]
+        if broken and problems is None:
+            raise GTOError(broken[0])
+        if problems is not None:
+            problems.extend(p for p in broken if p not in problems)
+        return found
 
     def warn_if_annotations_broken(self, artifact=None):
         """Reads that need no annotations (history, check-ref) still say when
@@ -177,14 +191,21 @@ class Workspace:
         dvc = []
         if annotations:
             dvc = [ann.dvc_path_of(artifact)] if artifact else self._dvc_paths()
-        files = ann.specs("HEAD", dvc) if annotations else []
+        parsed = annotations and tuple(dvc) in self._parsed  # (a cache miss read them first)
+        files = ann.specs("HEAD", dvc) if annotations and not parsed else []
         known = sorted({v.commit for a in wanted() for v in a.versions})
-        objects = self.repo.cat_objects(["HEAD"] + files + known)
-        head = objects[0][2] if objects[0] is not None and objects[0][0] == "commit" else None
-        infos = self._commit_infos(objects[:1] + objects[1 + len(files):], head)
+        if parsed and not known and self.repo.head is not None:
+            head, infos = self.repo.head, {}  # nothing left to read
+        else:
+            objects = self.repo.cat_objects(["HEAD"] + files + known)
+            head = objects[0][2] if objects[0] is not None and objects[0][0] == "commit" else None
+            infos = self._commit_infos(objects[:1] + objects[1 + len(files):], head)
         if annotations and head is not None:
-            found = {head: ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)],
-                                               self.annotation_problems, self.annotation_memo)}
+            if not parsed:
+                broken = []
+                self._parsed[tuple(dvc)] = (ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)], broken,
+                                                              self.annotation_memo), broken)
+            found = {head: self.head_annotations(dvc, self.annotation_problems)}
             self._warn_annotation_problems()
             if annotations != "head":
                 found.update(ann.read_many(self.repo, self.repo.branch_commits(annotations == "all-commits")))

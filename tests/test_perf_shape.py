@@ -125,6 +125,19 @@ def test_cache_hit_runs_no_cat_file(in_process, registry_repo, monkeypatch):
     assert seen == ["rev-parse", "show-ref"], seen
 
 
+def test_one_new_tag_reads_that_artifact_alone(in_process, registry_repo, monkeypatch):
+    """A cache one tag behind: the listing, then the artifact's refs. HEAD
+    has not moved, so its annotation files are the cache's (no ls-tree),
+    parsed before (no cat-file)."""
+    in_process("show")
+    registry_repo.tag("nn@v1.1.0")
+    seen = []
+    original = gitgto.git.Repo._run
+    monkeypatch.setattr(gitgto.git.Repo, "_run", lambda self, *a, **k: seen.append(a[0]) or original(self, *a, **k))
+    in_process("show")
+    assert seen == ["rev-parse", "show-ref", "for-each-ref"], seen
+
+
 @pytest.mark.parametrize("command,argv", [("check-ref", ["main"]), ("check-ref", ["v1.0.0"]),
                                           ("describe", ["rf"]), ("stages", ["--allowed"])])
 def test_no_tag_listing_when_not_needed(in_process, command, argv):
