@@ -3,7 +3,7 @@
 Events are ordered by tagger date, then counter, then tag name (DECISIONS §3),
 never by the order in which git lists refs."""
 
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from . import tags as T
 from .errors import GTOError
@@ -54,6 +54,7 @@ def _last_of(a, b):
 
 
 _key = attrgetter("key")  # the sort key of events (C-level: sorts run over every tag)
+_first = itemgetter(0)
 
 
 class VStage:
@@ -140,11 +141,16 @@ class Version:
         return last is not None and last.kind == T.REGISTRATION
 
     def active_vstages(self):
-        """Its active stages, the earliest activated first."""
-        active = [s for s in self.stages.values() if s.is_active]
+        """Its active stages, the earliest activated first. (Inlined: this runs
+        for every version of every artifact in a registry read.)"""
+        active = []
+        for vstage in self.stages.values():
+            last = vstage.last_event
+            if last is not None and last.kind == T.ASSIGNMENT:
+                active.append((last.key, vstage))
         if len(active) > 1:
-            active.sort(key=_activation)
-        return active
+            active.sort(key=_first)
+        return [vstage for _, vstage in active]
 
     @property
     def stage_events(self):
@@ -291,8 +297,7 @@ class Registry:
 
 def tag_event(record, tag):
     return Event(tag.kind, tag.artifact, record.commit, record.timestamp, record.tz, record.tagger,
-                 record.email, record.message, record.name, version=tag.version, stage=tag.stage,
-                 counter=tag.counter)
+                 record.email, record.message, record.name, tag.version, tag.stage, tag.counter)
 
 
 def parse_record(record):
