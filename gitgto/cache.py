@@ -326,8 +326,8 @@ def _changed_prefixes(listing, old_listing):
     if old_listing is None:
         return None
     changed = set()
-    lines = set(bytes(listing).split(b"\n"))
-    for line in lines.symmetric_difference(bytes(old_listing).split(b"\n")):
+    new, old = _differing_lines(memoryview(listing), memoryview(old_listing))
+    for line in set(new.split(b"\n")).symmetric_difference(old.split(b"\n")):
         if not line:
             continue
         ref = line[line.find(b" ") + 1:]
@@ -337,6 +337,46 @@ def _changed_prefixes(listing, old_listing):
         if parse_tag(prefix + "@v0.0.0") is not None:  # else it holds neither an artifact nor a GTO tag
             changed.add(prefix)
     return changed
+
+
+_BLOCK = 1 << 16
+
+
+def _differing_lines(a, b):
+    """The lines of two listings (memoryviews) between their common first
+    lines and their common last lines, as bytes: a new tag changes one line
+    of a million, and comparing blocks (memcmp) is far cheaper than taking
+    every line apart."""
+    shortest = min(len(a), len(b))
+    prefix = _common_length(lambda i, j: bytes(a[i:j]) == bytes(b[i:j]), shortest)
+    suffix = _common_length(lambda i, j: bytes(a[len(a) - j:len(a) - i]) == bytes(b[len(b) - j:len(b) - i]),
+                            shortest - prefix)
+    # Whole lines: from the start of the line the prefix ends in...
+    low = max(0, prefix - _BLOCK)
+    start = low + bytes(a[low:prefix]).rfind(b"\n") + 1
+    if start == low and low > 0:  # (no line is that long: compare everything rather than guess)
+        start = 0
+    # ...to the first line end inside the common suffix (as far from either end).
+    newline = bytes(a[len(a) - suffix:len(a) - suffix + _BLOCK]).find(b"\n")
+    keep = suffix - newline - 1 if newline >= 0 else 0
+    return bytes(a[start:len(a) - keep]), bytes(b[start:len(b) - keep])
+
+
+def _common_length(same, limit):
+    """The largest n <= limit for which same(0, n), where same(i, j) says
+    whether the bytes i to j agree: by blocks, then by halves within the
+    first block that does not."""
+    length = 0
+    while length < limit and same(length, min(length + _BLOCK, limit)):
+        length = min(length + _BLOCK, limit)
+    low, high = length, min(length + _BLOCK, limit)  # they agree up to low, not up to high
+    while high - low > 1:
+        middle = (low + high) // 2
+        if same(length, middle):
+            low = middle
+        else:
+            high = middle
+    return low if length < limit else limit
 
 
 def _comparable(value):

@@ -301,6 +301,34 @@ def test_changed_prefixes(old, new, changed):
     assert cache._changed_prefixes(new, memoryview(old)) == changed
 
 
+@pytest.mark.parametrize("block", [1, 3, 64, 1 << 16])
+def test_only_the_differing_lines_are_compared_and_none_is_missed(monkeypatch, block):
+    """Listings edited at random (lines added, deleted, moved to another
+    object, at the ends too): the lines between the common first and last
+    lines, whatever the block size, hold every difference."""
+    import random
+
+    monkeypatch.setattr(cache, "_BLOCK", block)
+    rng = random.Random(block)
+    for _ in range(150):
+        old = [f"{rng.choice('abc') * 3} refs/tags/a{i:03}@v1.0.0\n".encode() for i in range(rng.randint(0, 30))]
+        new = list(old)
+        for _ in range(rng.randint(1, 3)):
+            where = rng.randint(0, len(new))
+            edit = rng.choice(["add", "delete", "move"]) if new and where < len(new) else "add"
+            if edit == "add":
+                new.insert(where, f"ddd refs/tags/b{rng.randint(0, 99):02}#prod\n".encode())
+            elif edit == "delete":
+                del new[where]
+            else:
+                new[where] = b"eee" + new[where][3:]
+        a, b = b"".join(new), b"".join(old)
+        mid_new, mid_old = cache._differing_lines(memoryview(a), memoryview(b))
+        assert set(mid_new.split(b"\n")) ^ set(mid_old.split(b"\n")) == set(a.split(b"\n")) ^ set(b.split(b"\n"))
+        assert mid_new in a and mid_old in b
+        assert not mid_new or mid_new.endswith(b"\n") or a.endswith(mid_new)  # whole lines
+
+
 @pytest.mark.parametrize("listing,prefix,lines", [
     (b"", b"refs/tags/", b""),
     (b"1 refs/heads/main\n2 refs/replace/x\n3 refs/tags/a\n4 refs/tags/b\n", b"refs/tags/", b"3 refs/tags/a\n4 refs/tags/b\n"),
