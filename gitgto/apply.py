@@ -47,10 +47,13 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
         # Each tag is pushed right after it is made (reference §8.1, §5.8).
         def after(action):
             push_actions(ws, [action], ws.remote_url or remote)
-    elif not dry_run and remote in ws.repo.remotes():
-        def after(action):
-            output.push_hint(action.tag, delete=action.delete, remote=remote)
-    else:  # no such remote (a fresh or bare repository): a `git push` hint could not work
+    elif not dry_run:
+        remotes = ws.repo.remotes()
+
+        def after(action):  # no hint without the remote (a fresh or bare repository): `git push` could not work
+            if remote in remotes():
+                output.push_hint(action.tag, delete=action.delete, remote=remote)
+    else:
         def after(action):
             pass
     for attempt in range(ATTEMPTS):

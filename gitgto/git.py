@@ -231,9 +231,14 @@ class Repo:
         self.path = path
         self.calls = []  # git subcommands run, in order (tests count them)
         self._listing = None  # ref_listing's, until a whole read of the tags takes it
-        # HEAD last: an unborn HEAD fails (128) after the other answers are printed.
+        from .policy import POLICY_FILE
+
+        # HEAD and the policy file last: an unborn HEAD or a missing file
+        # fails (128) after the answers before it are printed. (Every write
+        # reads the policy at HEAD, and most repositories have none.)
         info = self._run("rev-parse", "--is-bare-repository", "--is-shallow-repository",
-                         "--absolute-git-dir", "--git-common-dir", "--show-cdup", "HEAD", ok=(0, 128))
+                         "--absolute-git-dir", "--git-common-dir", "--show-cdup", "HEAD", "HEAD:" + POLICY_FILE,
+                         ok=(0, 128))
         lines = info.stdout.decode("utf-8", "surrogateescape").split("\n")
         if len(lines) < 5 or lines[0] not in ("true", "false"):
             where = os.path.abspath(path)
@@ -241,8 +246,11 @@ class Repo:
             if reason and "not a git repository" not in reason:  # e.g. dubious ownership
                 raise NotARepository(f"Cannot open the repository '{where}': {reason}")
             raise NotARepository(f"Not a git repository: '{where}' (or any of its parent directories)")
-        last = lines[-2] if lines[-1] == "" else lines[-1]
-        self.head = last if len(last) in (40, 64) and all(c in "0123456789abcdef" for c in last) else None
+        # (a bare repository prints no --show-cdup line; no answer above is an object id)
+        oids = [line for line in lines[4:] if len(line) in (40, 64) and all(c in "0123456789abcdef" for c in line)]
+        self.head = oids[0] if oids else None
+        # the policy file's object at HEAD; None when HEAD has none (or there is no HEAD)
+        self.head_policy = oids[1] if len(oids) > 1 else None
         self.bare = lines[0] == "true"
         self.shallow = lines[1] == "true"
         self.git_dir = lines[2]
@@ -539,6 +547,13 @@ class Repo:
         return found
 
     def remotes(self):
-        """Configured remote names (only asked on the rare paths that need it)."""
-        res = self._run("remote", ok=range(256))
-        return res.stdout.decode("utf-8", "surrogateescape").split() if res.exit_code == 0 else []
+        """A function that returns the configured remote names: `git remote`
+        starts now and runs beside what the caller does next (a write asks
+        once it has made a tag, for the push hint)."""
+        res = self._run("remote", ok=range(256), background=True)
+
+        def names():
+            res.wait()
+            return res.stdout.decode("utf-8", "surrogateescape").split() if res.exit_code == 0 else []
+
+        return names

@@ -25,6 +25,8 @@ class Governance:
         self._signers_text = None
         self._signers_file = None
         where = f"{policy_ref}:{P.POLICY_FILE}"
+        if policy_ref == "HEAD" and repo.head is not None and repo.head_policy is None:
+            return  # none at HEAD (the repository's first rev-parse looked): no cat-file
         try:
             commit, blob = repo.cat_objects([policy_ref + "^{commit}", where])
         except GTOError as exc:  # a ref git cannot parse

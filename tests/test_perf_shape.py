@@ -138,6 +138,20 @@ def test_one_new_tag_reads_that_artifact_alone(in_process, registry_repo, monkey
     assert seen == ["rev-parse", "show-ref", "for-each-ref"], seen
 
 
+def test_a_write_reads_the_policy_only_where_there_is_one(in_process, registry_repo, monkeypatch):
+    """The repository's first rev-parse says whether HEAD has a .gto-policy:
+    without one, a write runs no cat-file for it."""
+    seen = []
+    original = gitgto.git.Repo._run
+    monkeypatch.setattr(gitgto.git.Repo, "_run", lambda self, *a, **k: seen.append(a[0]) or original(self, *a, **k))
+    in_process("register", "nn")
+    assert seen == ["rev-parse", "remote", "for-each-ref", "tag"], seen
+    registry_repo.commit("policy", {".gto-policy": "immutable: true\n"})
+    seen.clear()
+    in_process("register", "nn")
+    assert seen[:2] == ["rev-parse", "cat-file"], seen
+
+
 @pytest.mark.parametrize("command,argv", [("check-ref", ["main"]), ("check-ref", ["v1.0.0"]),
                                           ("describe", ["rf"]), ("stages", ["--allowed"])])
 def test_no_tag_listing_when_not_needed(in_process, command, argv):
