@@ -155,7 +155,7 @@ def remembered(rev, dvc_paths, blobs, memo):
     for path in [INDEX_FILE] + list(dvc_paths):
         if path not in ids:  # no such file at rev
             continue
-        found = memo.get(f"{_where(path, rev)}\0{ids[path]}")
+        found = memo.get(_memo_key(_where(path, rev), ids[path]))
         if found is None:
             return None
         for name, annotation in found.items():
@@ -167,13 +167,17 @@ def _where(path, rev):
     return f"{path} at {rev}"
 
 
+def _memo_key(where, blob):
+    return f"{where}\0{blob}"
+
+
 def _memoized(memo, where, obj, parse):
     """parse(), or what it returned for the same blob before. The blob id
     names the content; `where` is in the key because it is in the errors
     and decides the `dir:` of dvc.yaml names. Errors are never memoized."""
     if memo is None:
         return parse()
-    key = f"{where}\0{obj[2]}"
+    key = _memo_key(where, obj[2])
     found = memo.get(key)
     if found is None:
         found = parse()

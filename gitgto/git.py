@@ -27,7 +27,7 @@ def _chunks(data):
 
 # sh 2 returns a command's text unless asked for the command itself, and
 # warns about a failing background command unless told not to; sh 1 (the
-# version setup.cfg asks for: see the README's "Dependencies") does neither.
+# version setup.cfg asks for: the README's Install section says why) does neither.
 _SH2_KWARGS = {"_return_cmd": True, "_bg_exc": False}
 
 

@@ -130,7 +130,8 @@ class TagObjectStream:
         if not self.full and tagger:  # the date alone, from the usual `Name <email> 1700000000 +0100`
             _, bracket, date = tagger.rpartition(b"> ")
             stamp, _, zone = date.partition(b" ")
-            if bracket and stamp.isdigit() and len(stamp) < 19 and len(zone) == 5 and tagger.count(b">") == 1:
+            if bracket and stamp.isdigit() and len(stamp) < 19 and len(zone) == 5 and zone[:1] in (b"+", b"-") \
+                    and tagger.count(b">") == 1:
                 return TagRecord(name, True, oid, commit, "", "", int(stamp), zone.decode())
         person, email, date = _person(tagger.decode("utf-8", "surrogateescape") if tagger else "")
         ts, tz = parse_raw_date(date)

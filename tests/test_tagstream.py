@@ -48,6 +48,10 @@ def odd_repo(tmp_path_factory):
     raw_tag(repo, "no-newline@v1.0.0", f"object {first}\ntype commit\ntag no-newline@v1.0.0\ntagger {tagger}")
     raw_tag(repo, "pre-1970@v1.0.0", f"object {first}\ntype commit\ntag pre-1970@v1.0.0\n"
                                      f"tagger A <a@b> 18446744073709546616 +0000\n\nold\n")
+    raw_tag(repo, "odd-zone@v1.0.0", f"object {first}\ntype commit\ntag odd-zone@v1.0.0\n"
+                                     f"tagger A <a@b> 1700000000 x0100\n\nodd\n")
+    raw_tag(repo, "two-brackets@v1.0.0", f"object {first}\ntype commit\ntag two-brackets@v1.0.0\n"
+                                         f"tagger A <a@b> x> 1700000000 +0100\n\nodd\n")
     repo.commit("two")
     repo.tag("rf@v1.1.0")
     return repo
@@ -68,7 +72,7 @@ def test_whole_read_gives_for_each_refs_records(in_repo, fields):
     streamed = repo.read_tags(None, fields)
     assert repo.calls == ["rev-parse", "show-ref", "cat-file"]
     listed = G.Repo(str(in_repo.path)).read_tags(["refs/tags"], fields)
-    assert len(streamed) == 13
+    assert len(streamed) == 15
     assert fields_of(streamed) == fields_of(listed)
     by_name = {r.name: r for r in streamed}
     assert by_name["big-blob"].commit is None and not by_name["big-blob"].annotated
