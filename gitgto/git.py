@@ -90,6 +90,16 @@ def parse_raw_date(raw):
     return ts, tz
 
 
+def tag_message(contents):
+    """A tag's message from what for-each-ref calls %(contents): without
+    the signature git appends, and without surrounding blank space."""
+    if "-----BEGIN " in contents:
+        from .signatures import strip_signature
+
+        contents = strip_signature(contents)
+    return contents.strip()
+
+
 def parse_tag_records(output, fields="full"):
     """Parse the output of `for-each-ref` with the fields of `read_tags` (pure)."""
     n = {"state": len(_STATE_FIELDS), "full": len(_TAG_FIELDS) + 1}[fields]
@@ -114,12 +124,7 @@ def parse_tag_records(output, fields="full"):
             record.tagger = columns[6][i]
             record.email = email[1:-1] if email.startswith("<") and email.endswith(">") else email
             record.signed_name = columns[8][i]
-            contents = columns[9][i]
-            if "-----BEGIN " in contents:
-                from .signatures import strip_signature
-
-                contents = strip_signature(contents)
-            record.message = contents.strip()
+            record.message = tag_message(columns[9][i])
         append(record)
     return records
 
@@ -337,9 +342,9 @@ class Repo:
             self._run("for-each-ref", "--format=%(objectname) %(refname)", "--", "refs/replace", "refs/tags",
                       out=collected)
             self._listing = collected.data
-            return collected.data
-        replace, tags = (_lines_under(collected.data, prefix) for prefix in (b"refs/replace/", b"refs/tags/"))
-        self._listing = tags if not replace else bytes(replace) + bytes(tags)
+        else:
+            replace, tags = (_lines_under(collected.data, prefix) for prefix in (b"refs/replace/", b"refs/tags/"))
+            self._listing = tags if not replace else bytes(replace) + bytes(tags)
         return self._listing
 
     def loose_tag_refs(self, limit):

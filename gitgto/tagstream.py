@@ -16,7 +16,7 @@ type, tag, tagger), and its message is what for-each-ref calls %(contents)."""
 
 import re
 
-from .git import TagRecord, parse_raw_date
+from .git import TagRecord, parse_raw_date, tag_message
 
 _LISTED_TAG = re.compile(r"^([0-9a-f]+) refs/tags/(.*)$", re.M)
 # `<oid> <type> <size>` before each object's content (`<oid> missing` does not match).
@@ -138,10 +138,6 @@ class TagObjectStream:
         if not self.full:
             return TagRecord(name, True, oid, commit, "", "", ts, tz)
         body = data.find(b"\n\n", start, end)
-        message = data[body + 2 : end].decode("utf-8", "surrogateescape") if body >= 0 else ""
-        if "-----BEGIN " in message:
-            from .signatures import strip_signature
-
-            message = strip_signature(message)
-        return TagRecord(name, True, oid, commit, person, email, ts, tz, message.strip(),
+        message = tag_message(data[body + 2 : end].decode("utf-8", "surrogateescape") if body >= 0 else "")
+        return TagRecord(name, True, oid, commit, person, email, ts, tz, message,
                          signed_name=signed.decode("utf-8", "surrogateescape") if signed else "")

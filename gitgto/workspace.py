@@ -129,18 +129,20 @@ class Workspace:
 
         return [p for p, _ in self.annotation_blobs() if p.rpartition("/")[2] == ann.DVC_FILE]
 
-    def head_annotations(self, dvc=None, problems=None):
+    def head_annotations(self, dvc=None, problems=None, objects=None):
         """{name: annotation} of artifacts.yaml and the `dvc` files (default:
         every dvc.yaml) at HEAD. A broken file raises GTOError, or is noted
-        in `problems` when that list is given."""
+        in `problems` when that list is given. objects: the files, when the
+        caller has read them (cat_objects of ann.specs("HEAD", dvc))."""
         from . import annotations as ann
 
         dvc = self._dvc_paths() if dvc is None else dvc
         if tuple(dvc) not in self._parsed:
             found, broken = ann.remembered("HEAD", dvc, self._blobs, self.annotation_memo), []
             if found is None:  # (the usual case needs no cat-file: the blob ids say the memo has them)
-                found = ann.parse_objects("HEAD", dvc, self.repo.cat_objects(ann.specs("HEAD", dvc)), broken,
-                                          self.annotation_memo)
+                if objects is None:
+                    objects = self.repo.cat_objects(ann.specs("HEAD", dvc))
+                found = ann.parse_objects("HEAD", dvc, objects, broken, self.annotation_memo)
             self._parsed[tuple(dvc)] = found, broken
         found, broken = self._parsed[tuple(dvc)]
         if broken and problems is None:
@@ -201,11 +203,8 @@ class Workspace:
             head = objects[0][2] if objects[0] is not None and objects[0][0] == "commit" else None
             infos = self._commit_infos(objects[:1] + objects[1 + len(files):], head)
         if annotations and head is not None:
-            if not parsed:
-                broken = []
-                self._parsed[tuple(dvc)] = (ann.parse_objects("HEAD", dvc, objects[1 : 1 + len(files)], broken,
-                                                              self.annotation_memo), broken)
-            found = {head: self.head_annotations(dvc, self.annotation_problems)}
+            read = None if parsed else objects[1 : 1 + len(files)]
+            found = {head: self.head_annotations(dvc, self.annotation_problems, read)}
             self._warn_annotation_problems()
             if annotations != "head":
                 found.update(ann.read_many(self.repo, self.repo.branch_commits(annotations == "all-commits")))
