@@ -126,3 +126,12 @@ def test_installed_like_the_other_commands(command):
     assert launcher.is_symlink() and launcher.readlink().name == "git-gto"
     setup = (ROOT / "setup.cfg").read_text()
     assert f"bin/git-gto-{command}\n" in setup and f"man/man1/git-gto-{command}.1\n" in setup
+
+
+@pytest.mark.parametrize("args", [["which", "churn", "prod"], ["latest", "churn", "--ref"]])
+def test_light_imports(churn, args):
+    """A Makefile runs these on every make: no table, YAML or metadata libraries."""
+    report = churn.gto(*args, env={"PYTHONPROFILEIMPORTTIME": "1"}).err
+    names = {line.rsplit("|", 1)[1].strip() for line in report.splitlines() if line.startswith("import time:")}
+    assert "gitgto.commands.show" in names  # the report is real: show's query runs
+    assert not names & {"prettytable", "yaml", "asyncio", "semantic_version", "importlib.metadata"}
