@@ -112,14 +112,6 @@ def test_repo_option(churn, tmp_path):
     assert churn.gto("latest", "--repo", str(churn.path), "churn", cwd=tmp_path).out == "v1.1.0\n"
 
 
-def test_the_query_options_are_shows_defaults():
-    """which/latest ask show's query with show's own defaults: no second set."""
-    from gitgto.commands import show
-
-    defaults = vars(show.build_parser().parse_args([]))
-    assert {k: defaults[k] for k in show.QUERY_DEFAULTS} == show.QUERY_DEFAULTS
-
-
 @pytest.mark.parametrize("command", ["which", "latest"])
 def test_installed_like_the_other_commands(command):
     launcher = ROOT / "bin" / f"git-gto-{command}"

@@ -114,10 +114,10 @@ def _short_cell(cell):
     return cell and ", ".join(output.short_sha(v) for v in cell.split(", "))
 
 
-# The options query_versions reads, as show's parser defaults them: `which`
-# and `latest` ask show's query with these.
-QUERY_DEFAULTS = {"all_branches": False, "all_commits": False, "deprecated": False, "registered_only": False,
-                  "sort": "timestamp", "vs": 1, "av": -1}
+def default_options():
+    """show's options as its parser defaults them: `which` and `latest` ask
+    query_versions with these (one set of defaults, show's)."""
+    return build_parser().parse_args([])
 
 
 def show_artifact(ws, args):

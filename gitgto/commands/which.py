@@ -58,13 +58,11 @@ def print_answer(versions, answer, nothing):
 
 def show_query(args, **selection):
     """The versions show's query finds for one artifact, with show's default options."""
-    import argparse
-
     from ..workspace import Workspace
-    from .show import QUERY_DEFAULTS, query_versions
+    from .show import default_options, query_versions
 
     ws = Workspace(args.repo)
-    _, versions, _ = query_versions(ws, argparse.Namespace(**QUERY_DEFAULTS), args.artifact, **selection)
+    _, versions, _ = query_versions(ws, default_options(), args.artifact, **selection)
     return versions
 
 
