@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
-from gitgto.git import _MESSAGE_FIELD, _TAG_FIELDS  # noqa: E402  (the fields git-gto reads)
+from gitgto.records import MESSAGE_FIELD, TAG_FIELDS  # noqa: E402  (the fields git-gto reads)
 
 GENERATOR = os.path.join(HERE, "generate.py")
 KEY_FILES = (GENERATOR, os.path.join(ROOT, "gitgto", "tags.py"))  # what the repos depend on
@@ -40,7 +40,7 @@ SIZES = {  # ~tags: tiny 40, small 5k, large 43k, xl 1.07M (opt-in: make bench X
     "xl": dict(COMMON, artifacts=5000, versions=50, assignments=3, unrelated=15000, near_miss=4000,
                lightweight=1000, commits=2000, annotated=0.56),
 }
-FOR_EACH_REF = "%00".join(_TAG_FIELDS + (_MESSAGE_FIELD,)) + "%00"
+FOR_EACH_REF = "%00".join(TAG_FIELDS + (MESSAGE_FIELD,)) + "%00"
 MIB = 1024  # ru_maxrss is in KiB on Linux
 IDENTITY = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
             "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}

@@ -81,6 +81,8 @@ function __git_gto_flags -a cmd
     switch $cmd
         case show
             string split ' ' -- '--json --plain --name --version --stage --ref --ro --registered-only -d --deprecated -a --all-branches -A --all-commits'
+        case which latest
+            string split ' ' -- '--version --ref --commit'
         case history
             string split ' ' -- '--json --plain --ascending --asc -a --all-branches -A --all-commits'
         case check-ref
@@ -283,6 +285,8 @@ end
 complete -c git-gto -f
 
 __git_gto_complete __git_gto_needs_command -f -a show -d "Show the registry state, highest version, or what's assigned in stage"
+__git_gto_complete __git_gto_needs_command -f -a which -d 'Print the version in a stage (show NAME#STAGE, without the #)'
+__git_gto_complete __git_gto_needs_command -f -a latest -d 'Print the greatest version of an artifact (show NAME@latest)'
 __git_gto_complete __git_gto_needs_command -f -a history -d 'Show a journal of registry operations'
 __git_gto_complete __git_gto_needs_command -f -a check-ref -d 'Find out the artifact version registered/assigned with ref'
 __git_gto_complete __git_gto_needs_command -f -a describe -d "Display the annotation of an artifact"
@@ -301,7 +305,7 @@ __git_gto_complete __git_gto_needs_command -f -a remove -d "Remove an artifact's
 __git_gto_complete __git_gto_needs_command -s h -l help
 __git_gto_complete __git_gto_needs_command -l version
 
-for cmd in show history check-ref describe stages doctor status verify register assign deprecate unassign deregister annotate remove
+for cmd in show which latest history check-ref describe stages doctor status verify register assign deprecate unassign deregister annotate remove
     for opt in (__git_gto_flags $cmd)
         __git_gto_complete "__git_gto_using $cmd" (__git_gto_optspec $opt)
     end
@@ -310,9 +314,10 @@ for cmd in show history check-ref describe stages doctor status verify register 
     end
 end
 
-__git_gto_complete '__git_gto_arg 0 show history describe register assign deprecate unassign deregister annotate remove' -f -a '(__git_gto_artifacts)'
+__git_gto_complete '__git_gto_arg 0 show which latest history describe register assign deprecate unassign deregister annotate remove' -f -a '(__git_gto_artifacts)'
 __git_gto_complete '__git_gto_arg 1 register assign' -f -a '(__git_gto_refs)'
 __git_gto_complete '__git_gto_arg 1 deprecate unassign deregister' -f -a '(__git_gto_versions)'
 __git_gto_complete '__git_gto_arg 2 deprecate unassign' -f -a '(__git_gto_stages)'
+__git_gto_complete '__git_gto_arg 1 which' -f -a '(__git_gto_stages)'
 __git_gto_complete '__git_gto_arg 0 check-ref' -f -a '(__git_gto_tags)'
 __git_gto_complete '__git_gto_using verify; and test -z "$__git_gto_expect"' -f -a '(__git_gto_tags)'

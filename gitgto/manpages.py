@@ -40,7 +40,22 @@ An error (printed on standard error as one line).
 A usage error: an unknown option, a missing argument or conflicting output flags.
 """.strip("\n")
 
+# `which` and `latest` answer one value for scripts: none is a failure.
+ANSWER_EXIT_STATUS = r"""
+.TP
+.B 0
+The answer is printed.
+.TP
+.B 1
+There is no answer (nothing is printed on standard output), or an error (printed on standard error as one line).
+.TP
+.B 2
+A usage error: an unknown option, a missing argument or conflicting output flags.
+""".strip("\n")
+
 EXIT_STATUSES = {
+    "which": ANSWER_EXIT_STATUS,
+    "latest": ANSWER_EXIT_STATUS,
     "status": r"""
 .TP
 .B 0
@@ -225,6 +240,8 @@ def _see_also(command):
         pages += [f"git-gto-{c}(1)" for c in ("annotate", "remove", "describe") if c != command]
     if command in ("show", "history"):
         pages += [f"git-gto-{c}(1)" for c in ("show", "history") if c != command]
+    if command in ("show", "which", "latest"):
+        pages += [f"git-gto-{c}(1)" for c in ("show", "which", "latest") if c != command]
     pages += ["git-tag(1)"]
     return ",\n".join(rf"\fB{p[:-3]}\fR(1)".replace("-", "\\-") for p in pages)
 

@@ -9,7 +9,7 @@ server's own ref (a push cannot bring its own rules)."""
 from . import policy as P
 from . import registry as reg
 from . import tags as T
-from .git import TagRecord, parse_raw_date
+from .records import parse_tag_object
 
 
 class Update:
@@ -33,28 +33,6 @@ def parse_updates(text):
         if T.parse_tag(update.name) is not None:
             updates.append(update)
     return updates
-
-
-def parse_tag_object(name, oid, kind, data):
-    """A TagRecord from a raw object (what for-each-ref would say of the
-    ref `name` pointing at it)."""
-    if kind != "tag":
-        return TagRecord(name, False, oid, oid if kind == "commit" else None)
-    text = data.decode("utf-8", "surrogateescape")
-    head, _, body = text.partition("\n\n")
-    fields = {}
-    for line in head.split("\n"):
-        key, _, value = line.partition(" ")
-        fields.setdefault(key, value)
-    tagger = fields.get("tagger", "")
-    who, _, when = tagger.rpartition(">")
-    author, _, email = who.partition(" <")
-    ts, tz = parse_raw_date(when)
-    from .signatures import strip_signature
-
-    commit = fields.get("object") if fields.get("type") == "commit" else None
-    return TagRecord(name, True, oid, commit, author, email, ts, tz, strip_signature(body).strip(),
-                     signed_name=fields.get("tag", ""))
 
 
 def check_push(repo, gov, text):

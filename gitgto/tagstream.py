@@ -10,13 +10,13 @@ git reads tag objects while Python parses the ones before them, and neither
 holds more than it needs. Per-artifact reads stay with for-each-ref and its
 patterns (a handful of refs, no listing of all of them).
 
-The records are those of git.parse_tag_records, field for field: a tag
+The records are those of records.parse_tag_records, field for field: a tag
 object's headers come in the order git writes and fsck enforces (object,
 type, tag, tagger), and its message is what for-each-ref calls %(contents)."""
 
 import re
 
-from .git import TagRecord, parse_raw_date, tag_message
+from .records import TagRecord, parse_raw_date, tag_message
 
 _LISTED_TAG = re.compile(r"^([0-9a-f]+) refs/tags/(.*)$", re.M)
 # `<oid> <type> <size>` before each object's content (`<oid> missing` does not match).

@@ -26,7 +26,7 @@ class CommitInfo:
 
 def parse_commit(sha, data):
     """Raw commit object -> CommitInfo (committer date, author)."""
-    from .git import parse_raw_date
+    from .records import parse_raw_date
 
     text = data.decode("utf-8", "replace")
     head, _, message = text.partition("\n\n")

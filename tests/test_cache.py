@@ -258,7 +258,7 @@ def test_registry_order_is_the_appearance_key_order():
     import random
 
     from gitgto import registry as reg
-    from gitgto.git import TagRecord
+    from gitgto.records import TagRecord
 
     rng = random.Random(7)
     for _ in range(30):
@@ -337,9 +337,9 @@ def test_only_the_differing_lines_are_compared_and_none_is_missed(monkeypatch, b
     (b"1 refs/heads/main\n", b"refs/tags/", b""),
 ])
 def test_lines_under(listing, prefix, lines):
-    from gitgto.git import _lines_under
+    from gitgto.records import lines_under
 
-    assert bytes(_lines_under(bytearray(listing), prefix)) == lines
+    assert bytes(lines_under(bytearray(listing), prefix)) == lines
 
 
 def test_the_cache_keeps_a_bounded_number_of_files(registry):

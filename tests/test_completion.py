@@ -217,6 +217,17 @@ def test_bash_values_of_options_are_not_arguments(env, repo):
 
 
 @needs_git_bash
+def test_bash_which_and_latest(env, repo):
+    artifacts = ["annotated-only", "churn", "data/set:ds", "light", "model"]
+    for command in ["which", "latest"]:
+        assert sorted(bash_complete(f"git gto {command} ", env, repo)) == artifacts, command
+        assert {"--version", "--ref", "--commit"} <= set(bash_complete(f"git gto {command} churn --", env, repo))
+    assert sorted(bash_complete("git gto which churn ", env, repo)) == ["dev", "prod", "staging"]
+    assert sorted(bash_complete("git gto which --ref churn p", env, repo)) == ["prod"]  # --ref takes no value
+    assert "prod" not in bash_complete("git gto latest churn ", env, repo)  # no second argument
+
+
+@needs_git_bash
 def test_bash_refs_and_tags(env, repo):
     refs = bash_complete("git gto register churn ", env, repo)
     assert {"HEAD", "main", "feature", "churn@v1.0.0"} <= set(refs)
@@ -327,6 +338,15 @@ def test_fish(env, repo, prefix):
     assert fish_complete(f"{prefix} assign churn --version ", env, repo) == ["v1.0.0", "v1.1.0-rc.1"]
     assert fish_complete(f"{prefix} deprecate churn v1.0.0 ", env, repo) == ["dev", "prod", "staging"]
     assert {"--json", "--sort", "--help", "--repo"} <= set(fish_complete(f"{prefix} show --", env, repo))
+
+
+@needs_fish
+def test_fish_which_and_latest(env, repo):
+    artifacts = ["annotated-only", "churn", "data/set:ds", "light", "model"]
+    assert fish_complete("git gto which ", env, repo) == artifacts
+    assert fish_complete("git gto latest ", env, repo) == artifacts
+    assert fish_complete("git gto which churn ", env, repo) == ["dev", "prod", "staging"]
+    assert {"--version", "--ref", "--commit"} <= set(fish_complete("git gto latest churn --", env, repo))
 
 
 @needs_fish

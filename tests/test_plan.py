@@ -8,7 +8,7 @@ from gitgto import plan
 from gitgto import registry as reg
 from gitgto import tags as T
 from gitgto.errors import GTOError
-from gitgto.git import TagRecord
+from gitgto.records import TagRecord
 
 C1, C2, C3, C4 = ("1" * 40, "2" * 40, "3" * 40, "4" * 40)
 

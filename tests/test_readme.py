@@ -76,3 +76,37 @@ def test_makefile_recipe_fails_when_nothing_is_in_prod(repo):
     repo.write("Makefile", block_after("recipe: makefile") + "\n")
     out = subprocess.run(["make", "-s", "deploy"], cwd=repo.path, env=repo.env, capture_output=True, text=True)
     assert out.returncode != 0 and "nothing in prod" in out.stderr
+    assert "No version of 'churn' is in stage 'prod'" in out.stderr  # which says why
+
+
+def test_makefile_recipe_latest(repo):
+    repo.commit("model")
+    repo.gto("register", "churn", "--version", "v3.0.0")
+    repo.gto("assign", "churn", "--version", "v3.0.0", "--stage", "prod")
+    repo.commit("better model")
+    repo.gto("register", "churn", "--version", "v3.1.0")
+    repo.write("Makefile", block_after("recipe: makefile") + "\n")
+    out = subprocess.run(["make", "-s", "candidate"], cwd=repo.path, env=repo.env, capture_output=True, text=True)
+    assert (out.returncode, out.stdout, out.stderr) == (0, "next candidate: v3.1.0\n", "")
+
+
+def test_makefile_recipe_has_no_hash_inside_shell_calls():
+    """GNU make before 4.3 ends a $(shell ...) at a `#` (a comment): the
+    recipe must work there too, so none of its $(shell ...) may hold one."""
+    recipe = block_after("recipe: makefile")
+    calls = re.findall(r"\$\(shell ([^)]*)\)", recipe)
+    assert calls, "the recipe has no $(shell ...) left to check"
+    assert [c for c in calls if "#" in c] == []
+    assert "#" not in "".join(line for line in recipe.splitlines() if not line.startswith("\t"))
+
+
+def test_set_e_script_stops_when_nothing_is_in_prod(repo):
+    """The README's shell form: `set -e; model=$(git gto which churn prod --ref)`."""
+    script = re.search(r"`(set -e; model=\$\(git gto which [^`]*\))`", README).group(1) + "; echo \"got $model\""
+    repo.commit("model")
+    repo.gto("register", "churn", "--version", "v3.0.0")
+    out = subprocess.run(["bash", "-c", script], cwd=repo.path, env=repo.env, capture_output=True, text=True)
+    assert (out.returncode, out.stdout) == (1, "")
+    repo.gto("assign", "churn", "--version", "v3.0.0", "--stage", "prod")
+    out = subprocess.run(["bash", "-c", script], cwd=repo.path, env=repo.env, capture_output=True, text=True)
+    assert (out.returncode, out.stdout) == (0, "got churn@v3.0.0\n")

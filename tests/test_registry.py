@@ -7,7 +7,7 @@ import pytest
 
 from gitgto import registry as R
 from gitgto.errors import GTOError
-from gitgto.git import TagRecord, parse_raw_date, parse_tag_records
+from gitgto.records import TagRecord, parse_raw_date, parse_tag_records
 from gitgto.workspace import CommitInfo
 
 

@@ -9,10 +9,11 @@ import subprocess
 import pytest
 
 from gitgto import git as G
+from gitgto.records import TagRecord
 from gitgto.tagstream import TagObjectStream, Unexpected, listed_tags
 from gtorepo import GtoRepo
 
-SLOTS = [s for s in G.TagRecord.__slots__ if s != "parsed"]
+SLOTS = [s for s in TagRecord.__slots__ if s != "parsed"]
 FAKE_SIGNATURE = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"
 
 

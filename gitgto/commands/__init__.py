@@ -7,6 +7,8 @@ Each command lives in ``gitgto/commands/<name with _>.py`` and defines
 COMMANDS = {
     # Read the registry
     "show": ("Show the registry state, highest version, or what's assigned in stage", "read"),
+    "which": ("Print the version in a stage (show NAME#STAGE, without the #)", "read"),
+    "latest": ("Print the greatest version of an artifact (show NAME@latest)", "read"),
     "history": ("Show a journal of registry operations", "read"),
     "check-ref": ("Find out the artifact version registered/assigned with ref", "read"),
     "describe": ("Display the annotation of an artifact", "read"),

@@ -114,8 +114,38 @@ def _short_cell(cell):
     return cell and ", ".join(output.short_sha(v) for v in cell.split(", "))
 
 
+def default_options():
+    """show's options as its parser defaults them: `which` and `latest` ask
+    query_versions with these (one set of defaults, show's)."""
+    return build_parser().parse_args([])
+
+
 def show_artifact(ws, args):
-    name, selector, stage = tags.parse_shortcut(args.artifact)
+    art, versions, holders = query_versions(ws, args, *tags.parse_shortcut(args.artifact))
+    flag = line_flag(args)
+    if flag == "name":
+        raise GTOError("Cannot apply --name")
+    if args.json:
+        from ..gtojson import version_object
+
+        output.print_json([version_object(art, v, holders) for v in versions])
+    elif flag == "version":
+        output.values(output.short_sha(v.name) for v in versions)
+    elif flag == "stage":
+        output.values(", ".join(reg.version_stages(v, holders)) for v in versions)
+    elif flag == "ref":
+        output.values(output.short_sha(version_ref(v)) for v in versions)
+    else:
+        output.table(["artifact", "version", "stage", "created_at", "ref"],
+                     [[art.display_name, output.short_sha(v.name), ", ".join(reg.version_stages(v, holders)),
+                       _table_time(v), output.short_sha(version_ref(v))] for v in versions],
+                     plain=args.plain)
+    return 0
+
+
+def query_versions(ws, args, name, selector=None, stage=None):
+    """(artifact, versions, stage holders): what `show NAME[@selector|#stage]`
+    answers, greatest version first (`which` and `latest` ask the same)."""
     tags.check_artifact(name)
     if stage is not None:
         tags.check_name(stage)
@@ -123,9 +153,6 @@ def show_artifact(ws, args):
         output.warn(ws.config.stage_warning(stage))  # a query answers nothing; a typo must not be silent
     registry = ws.registry(name, annotations=_scan(args), commits="all")
     art = registry.get(name)
-    flag = line_flag(args)
-    if flag == "name":
-        raise GTOError("Cannot apply --name")
     versions = []
     if art.is_active or args.deprecated:
         versions = reg.listed_versions(art, active_only=not args.deprecated, registered_only=args.registered_only)
@@ -136,22 +163,7 @@ def show_artifact(ws, args):
         versions = [v for v in versions if v.name == selector]
     if stage is not None:
         versions = [v for v in versions if stage in reg.version_stages(v, holders)]
-    if args.json:
-        from ..gtojson import version_object
-
-        output.print_json([version_object(art, v, holders) for v in versions])
-    elif flag == "version":
-        output.values(output.short_sha(v.name) for v in versions)
-    elif flag == "stage":
-        output.values(", ".join(reg.version_stages(v, holders)) for v in versions)
-    elif flag == "ref":
-        output.values(output.short_sha(_ref(v)) for v in versions)
-    else:
-        output.table(["artifact", "version", "stage", "created_at", "ref"],
-                     [[art.display_name, output.short_sha(v.name), ", ".join(reg.version_stages(v, holders)),
-                       _table_time(v), output.short_sha(_ref(v))] for v in versions],
-                     plain=args.plain)
-    return 0
+    return art, versions, holders
 
 
 def _table_time(version):
@@ -159,7 +171,7 @@ def _table_time(version):
     return output.table_time(event.timestamp, event.tz) if event else None
 
 
-def _ref(version):
+def version_ref(version):
     """GTO's `ref` of a version: the tag of its authoring event (its commit
     when it has none)."""
     event = version.authoring_event
