@@ -140,7 +140,9 @@ class Version(_Frozen):
 
     @property
     def stages(self):
-        return [VStage(s) for s in self._state["stages"]]
+        """{stage: VStage} of the active stages (gto's dict also keeps the
+        inactive ones; dict_state() lists the active ones, as here)."""
+        return {s["stage"]: VStage(s) for s in self._state["stages"]}
 
 
 class Annotation(_Frozen):
@@ -328,16 +330,19 @@ def find_latest_version(repo, name, all=False, registered=True):  # noqa: A002 -
         ws = _open(repo)
         _check_name(name)
         art = ws.registry(name, commits="all").get(name)
-    holders = reg.stage_holders(art)
+
+    def whole(v):  # (as gto's Version.dict_state(): the version's active stages, newest first, unfiltered)
+        active = sorted((s for s in v.stages.values() if s.is_active), key=lambda s: s.activation_key, reverse=True)
+        return Version(_dated(version_object(art, v, {s.stage: [v] for s in active})))
+
     if all:
-        return [Version(_dated(version_object(art, v, holders)))
-                for v in reg.listed_versions(art, registered_only=registered, discovered=not registered)]
+        return [whole(v) for v in reg.listed_versions(art, registered_only=registered, discovered=not registered)]
     if registered:
         best = reg.latest(art)
     else:
         listed = reg.listed_versions(art)
         best = listed[0] if listed else None
-    return Version(_dated(version_object(art, best, holders))) if best is not None else None
+    return whole(best) if best is not None else None
 
 
 def _check_name(name):
@@ -370,11 +375,17 @@ def check_ref(repo, ref, *, fetch=False, remote="origin", verify=False, policy_r
     fetch (re-fetch the tag from `remote` first), verify (raise
     PolicyViolation when the policy at `policy_ref` refuses the event).
     A GTO-looking lightweight tag raises GTOError with the fetch advice."""
-    from .gtojson import check_ref_object
-
     with _printing(False):
         events = _check_ref(repo, ref, fetch, remote, verify, policy_ref)
-    return [Event(_dated(check_ref_object(e))) for e in events]
+    return [_event(e) for e in events]
+
+
+def _event(e):
+    """An Event of a registry event: gto's dict_state() of it (`check-ref
+    --json` has the same keys but `priority` and `addition`, as gto's CLI)."""
+    from .gtojson import event_object
+
+    return Event(_dated(event_object(e, with_kind=True)))
 
 
 def _check_ref(repo, ref, fetch=False, remote="origin", verify=False, policy_ref=None):
@@ -606,7 +617,6 @@ def _write(ws, artifact, make_plan, *, dry_run, push, remote, stdout, sign, key,
     from types import SimpleNamespace
 
     from . import apply
-    from .gtojson import check_ref_object
 
     signing = SimpleNamespace(sign=sign, local_user=key, policy_ref=policy_ref)
     ident = (author, author_email) if author or author_email else None
@@ -618,7 +628,7 @@ def _write(ws, artifact, make_plan, *, dry_run, push, remote, stdout, sign, key,
     if not created:
         return None
     events = _check_ref(ws, created[-1].tag)  # (a URL's Workspace is reused: no second fetch)
-    return Event(_dated(check_ref_object(events[-1]))) if events else None
+    return _event(events[-1]) if events else None
 
 
 def _bump_part(version, bump_major, bump_minor, bump_patch):

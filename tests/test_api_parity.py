@@ -7,7 +7,7 @@ script (below) in a subprocess with the repository's hermetic environment,
 calling `<module>.<function>(*args, **kwargs)` for a list of calls and
 printing the results as JSON. Objects become their dict_state() (pydantic
 objects: their model dump), datetimes ISO text, enums their value, errors
-{"error": class name}. git-gto's answers may carry extra keys (DECISIONS §5);
+{"error": class name} (git-gto's may be a subclass of gto's). git-gto's answers may carry extra keys (DECISIONS §5);
 gto's `enrichments` (commit events) are not part of git-gto's objects."""
 
 import json
@@ -51,7 +51,7 @@ for name, args, kwargs in json.load(sys.stdin):
     try:
         results.append(plain(getattr(api, name)(*args, **kwargs)))
     except Exception as exc:  # noqa: BLE001 - the class name is the answer
-        results.append({"error": type(exc).__name__})
+        results.append({"error": type(exc).__name__, "classes": [c.__name__ for c in type(exc).__mro__]})
 print(json.dumps(results))
 """
 
@@ -61,6 +61,7 @@ THEIRS_ONLY = {"enrichments"}
 
 def run_side(r, python, module, calls):
     env = dict(r.env, GTO_EMOJIS="false", PYTHONPATH=str(ROOT) if module == "gitgto.api" else "")
+    calls = [(name, args if name == "parse_tag" else [str(r.path)] + args, kwargs) for name, args, kwargs in calls]
     proc = subprocess.run([python, "-c", SCRIPT, module], input=json.dumps(calls), cwd=str(r.path), env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -73,7 +74,9 @@ def gto_python(gto_bin):  # noqa: F811
 
 def same(theirs, ours, where="result"):
     """Ours carries every key of theirs with the same value (extra keys allowed)."""
-    if isinstance(theirs, dict):
+    if isinstance(theirs, dict) and "error" in theirs:  # gto's class, or a subclass of it
+        assert isinstance(ours, dict) and theirs["error"] in ours.get("classes", ()), (where, theirs, ours)
+    elif isinstance(theirs, dict):
         assert isinstance(ours, dict), (where, theirs, ours)
         for key, value in theirs.items():
             if key in THEIRS_ONLY:
@@ -162,11 +165,11 @@ def test_every_read_answers_the_same(showcase, gto_bin):  # noqa: F811
     for call, a, b in zip(READS, theirs, ours):
         same(a, b, repr(call))
     assert ours[READS.index(("check_ref", ["not-a-tag"], {}))] == []  # (not vacuous: shapes were compared)
-    assert ours[READS.index(("show", [], {}))]["rf"]["stage"] == {"prod": "v1.2.4", "staging": "v1.2.4", "dev": None}
+    assert ours[READS.index(("show", [], {}))]["rf"]["stage"] == {"prod": "v1.2.4", "staging": "v1.2.4"}
 
 
 WRITES = [
-    ("register", ["rf", "HEAD~1"], {"version": "v1.3.0", "force": True}),
+    # (not `register rf HEAD~1 --version X --force`: a 2nd version on a commit, DECISIONS §4)
     ("register", ["fresh", "HEAD"], {}),
     ("register", ["fresh", "HEAD~1"], {"bump_minor": True}),
     ("assign", ["fresh", "prod"], {"version": "v0.0.1"}),
@@ -192,8 +195,15 @@ def test_every_write_does_the_same(showcase, gto_bin, tmp_path):  # noqa: F811
     mine = showcase.copy(tmp_path / "mine")
     theirs = run_side(showcase, gto_python(gto_bin), "gto.api", WRITES)
     ours = run_side(mine, sys.executable, "gitgto.api", WRITES)
+    differ = []
     for call, a, b in zip(WRITES, theirs, ours):
-        same(undated(a), undated(b), repr(call))
+        if call[0] == "history":  # (each side's clock orders its own writes)
+            a, b = (sorted(x, key=lambda e: e["ref"]) for x in (a, b))
+        try:
+            same(undated(a), undated(b), repr(call))
+        except AssertionError as exc:
+            differ.append(str(exc)[:300])
+    assert not differ, "\n".join(differ)
     assert ours[WRITES.index(("deprecate", ["nn"], {}))]["tag"] == "nn@deprecated"
     assert showcase.tags() == mine.tags()
 
