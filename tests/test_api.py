@@ -473,3 +473,16 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))).stdout
     assert out == "[]\n"
+
+
+def test_readme_python_api_recipe(tmp_path):
+    """README's Python API example, run as it is in a repository with a model."""
+    from test_readme import block_after
+
+    r = GtoRepo(tmp_path)
+    r.commit("model", {"model.pkl": "weights"})
+    proc = subprocess.run([sys.executable, "-c", block_after("recipe: python-api")], cwd=str(r.path),
+                          env=dict(r.env, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "churn@v0.0.1\nv0.0.1 True\n", "")
+    assert r.tags() == ["churn#prod#1", "churn@v0.0.1"]
