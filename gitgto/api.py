@@ -34,8 +34,6 @@ Importing this module is cheap: what a function needs is imported when it
 runs.
 """
 
-import contextlib
-
 ASSIGNMENTS_PER_VERSION = -1  # gto.constants' defaults
 VERSIONS_PER_STAGE = 1
 
@@ -200,17 +198,23 @@ def _open(repo):
     return Workspace(os.fspath(repo))
 
 
-@contextlib.contextmanager
-def _printing(stdout):
-    """Print as the command line does only with stdout=True."""
-    from . import output
+class _printing:
+    """(with) Print as the command line does only with stdout=True. (A class,
+    not contextlib: the import of this module stays cheap.)"""
 
-    before = output.settings["stdout"]
-    output.settings["stdout"] = bool(stdout)
-    try:
-        yield
-    finally:
-        output.settings["stdout"] = before
+    def __init__(self, stdout):
+        self.stdout = bool(stdout)
+
+    def __enter__(self):
+        from . import output
+
+        self.before = output.settings["stdout"]
+        output.settings["stdout"] = self.stdout
+
+    def __exit__(self, *exc):
+        from . import output
+
+        output.settings["stdout"] = self.before
 
 
 def _name_of_ref(ref):
@@ -627,7 +631,8 @@ def _write(ws, artifact, make_plan, *, dry_run, push, remote, stdout, sign, key,
     created = [a for a in done if not a.delete]
     if not created:
         return None
-    events = _check_ref(ws, created[-1].tag)  # (a URL's Workspace is reused: no second fetch)
+    with _printing(False):
+        events = _check_ref(ws, created[-1].tag)  # (a URL's Workspace is reused: no second fetch)
     return _event(events[-1]) if events else None
 
 
