@@ -456,7 +456,11 @@ def show(repo, name=None, truncate_hexsha=False, registered_only=False, deprecat
     "keys")`, the rows of the table `git gto show` prints, as dicts.
     all_branches/all_commits (gto 0.2's -a/-A): annotations from every branch
     head / every commit too."""
+    from .errors import WrongArgs
+
     sort = getattr(sort, "value", sort)  # (gto's VersionSort enum)
+    if sort not in ("timestamp", "semver"):
+        raise WrongArgs(f"Unknown sort '{sort}': 'timestamp' or 'semver'")
     with _printing(False):
         if name:
             found = _show_versions(repo, name, registered_only, deprecated, assignments_per_version,

@@ -147,7 +147,8 @@ def _from_env(env_name, key, raw):
         try:
             return json.loads(raw)
         except ValueError:
-            raise WrongConfig(f"Wrong environment variable {env_name}: expected a JSON list, e.g. '[\"dev\", \"prod\"]'")
+            raise WrongConfig(f"Wrong environment variable {env_name}: expected a JSON list, "
+                              f"e.g. '[\"dev\", \"prod\"]'")
     return raw
 
 

@@ -317,6 +317,9 @@ def test_tables_are_rows_and_keys(showcase):
     assert rows == [{"name": "*new-artifact", "latest": None, "#prod": None, "#staging": None},
                     {"name": "nn", "latest": "v0.0.1", "#prod": None, "#staging": "v0.0.1"},
                     {"name": "rf", "latest": "v1.2.4", "#prod": "v1.2.4", "#staging": "v1.2.4"}]
+    assert api.show(r.path, sort="semver") == api.show(r.path)  # (gto's VersionSort values are accepted)
+    with pytest.raises(errors.WrongArgs, match="Unknown sort 'newest'"):
+        api.show(r.path, sort="newest")
     rows, keys = api.show(r.path, "rf", table=True)
     assert [(v["artifact"], v["version"], v["stage"], v["ref"]) for v in rows] == \
         [("rf", "v1.2.4", "staging, prod", "rf@v1.2.4"), ("rf", "v1.2.3", "", "rf@v1.2.3")]
