@@ -66,7 +66,7 @@ class _Frozen:
         raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is frozen")
 
     def __eq__(self, other):
-        return type(other) is type(self) and other._state == self._state
+        return isinstance(other, _Frozen) and other.FIELDS == self.FIELDS and other._state == self._state
 
     def __hash__(self):
         return hash((type(self).__name__, self._state.get("tag") or self._state.get("version")))
@@ -101,6 +101,30 @@ class Event(_Frozen):
     @property
     def ref(self):
         return self._state["tag"]
+
+
+class _WrittenEvent(Event):
+    """The event a write made, read back from git when first looked at (the
+    command line never looks, so it pays no git call for it)."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self, ws, tag):
+        object.__setattr__(self, "_made", (ws, tag))
+
+    def __getattr__(self, name):
+        if name != "_state":
+            return super().__getattr__(name)
+        from .errors import RefNotFound
+
+        ws, tag = self._made
+        with _printing(False):
+            events = _check_ref(ws, tag)  # (a URL's Workspace is reused: no second fetch)
+        if not events:
+            raise RefNotFound(f"The tag '{tag}' is no longer here")
+        state = _dated(_event_state(events[-1]))
+        object.__setattr__(self, "_state", state)
+        return state
 
 
 class VStage(_Frozen):
@@ -385,11 +409,15 @@ def check_ref(repo, ref, *, fetch=False, remote="origin", verify=False, policy_r
 
 
 def _event(e):
-    """An Event of a registry event: gto's dict_state() of it (`check-ref
-    --json` has the same keys but `priority` and `addition`, as gto's CLI)."""
+    return Event(_dated(_event_state(e)))
+
+
+def _event_state(e):
+    """gto's dict_state() of a registry event (`check-ref --json` has the
+    same keys but `priority` and `addition`, as gto's CLI)."""
     from .gtojson import event_object
 
-    return Event(_dated(event_object(e, with_kind=True)))
+    return event_object(e, with_kind=True)
 
 
 def _check_ref(repo, ref, fetch=False, remote="origin", verify=False, policy_ref=None):
@@ -633,11 +661,7 @@ def _write(ws, artifact, make_plan, *, dry_run, push, remote, stdout, sign, key,
     if dry_run:
         return done
     created = [a for a in done if not a.delete]
-    if not created:
-        return None
-    with _printing(False):
-        events = _check_ref(ws, created[-1].tag)  # (a URL's Workspace is reused: no second fetch)
-    return _event(events[-1]) if events else None
+    return _WrittenEvent(ws, created[-1].tag) if created else None
 
 
 def _bump_part(version, bump_major, bump_minor, bump_patch):
