@@ -264,17 +264,38 @@ def bench_size(size, opts, env):
     }
     for label, res in floors.items():
         print(row(f"floor: {label}", res, floors if label in ("refs-only", "for-each-ref") else None), flush=True)
+    measured = {}
     for cmd in selected(opts.only):
         if size in cmd.skip:
             continue
         res = measure(cmd.key, [opts.git_gto, *cmd.args(targets)], repo, dict(env, **cmd.env), opts.repeat,
                       cmd.cleanup(targets), cmd.before)
+        measured[cmd.key] = res
         delete_tags(repo, cmd.cleanup(targets))
         target, result = verdict(cmd.checks(size), res, floors)
         print(row(f"git gto {cmd.key}", res, floors, target, result), flush=True)
         if opts.gto and not (size in ("large", "xl") and opts.skip_gto_large):
             ref = measure(cmd.key, [opts.gto, *cmd.args(targets)], repo, env, opts.repeat, cmd.cleanup(targets))
             print(row(f"gto {cmd.key} (original)", ref, floors), flush=True)
+    if not opts.only or API_ROW in opts.only.split(","):
+        api_row(repo, env, opts, floors, measured.get(WARM_SHOW))
+
+
+API_ROW = "api"  # `--only api`
+WARM_SHOW = "show --json (warm)"
+API_SHOW = "import gitgto.api; gitgto.api.show('.')"
+
+
+def api_row(repo, env, opts, floors, warm):
+    """The Python API in one process: `import gitgto.api` and one show() (the
+    data of `show --json`), whole process like the rows above; its target is
+    the CLI's warm `show --json` of the same run (issue 18)."""
+    res = measure(API_ROW, [opts.python, "-c", API_SHOW], repo, dict(env, PYTHONPATH=ROOT), opts.repeat)
+    target, result = "", ""
+    if warm is not None and warm.median and res.median:
+        target = f"≤ git gto {WARM_SHOW} ({warm.median:.3f} s)"
+        result = "PASS" if res.median <= warm.median * 1.05 else "FAIL"  # (5%: this VM's run-to-run noise)
+    print(row(f"python: {API_SHOW}", res, floors, target, result), flush=True)
 
 
 def selected(only):
@@ -283,7 +304,10 @@ def selected(only):
     if not only:
         return COMMANDS
     chosen = []
-    for name in (k.strip() for k in only.split(",")):
+    names = [k.strip() for k in only.split(",") if k.strip() != API_ROW]
+    if not names:
+        return []
+    for name in names:
         exact = [c for c in COMMANDS if c.key == name]
         chosen += exact or [c for c in COMMANDS if c.key.split()[0] == name]
     if not chosen:
@@ -345,7 +369,7 @@ def parse_args(argv=None):
     p.add_argument("--sizes", default="small,large", help=f"comma-separated, of: {', '.join(SIZES)} "
                    "(xl: about a million tags, generated once in a few minutes)")
     p.add_argument("--repeat", type=int, default=5)
-    p.add_argument("--only", help="comma-separated commands (e.g. 'show,check-ref TAG')")
+    p.add_argument("--only", help="comma-separated commands (e.g. 'show,check-ref TAG'; 'api': the Python API row)")
     p.add_argument("--gto", help="the original gto executable (default: `gto` on PATH)")
     p.add_argument("--skip-gto-large", action="store_true", help="do not time the original gto on large (minutes)")
     p.add_argument("--git-gto", default=os.path.join(ROOT, "bin", "git-gto"), help="the git-gto dispatcher")

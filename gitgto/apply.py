@@ -33,11 +33,12 @@ def describe(action, dry_run=False):
     return ("Would have " + text[0].lower() + text[1:]) if dry_run else text
 
 
-def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin", signing=None):
+def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin", signing=None, ident=None):
     """make_plan(registry, records) -> [Action]; re-run after a lost race.
     signing: the command's parsed arguments (`sign`, `local_user`,
     `policy_ref`): how to sign, and the policy every new tag is checked
-    against before anything is created."""
+    against before anything is created. ident: (name, email) of the
+    tagger (the API's author=), default git's."""
     sign, key = (signing.sign, signing.local_user) if signing is not None else (None, None)
     governance = _governance(ws, signing)
     if push and not ws.remote_url and remote.startswith("-"):
@@ -69,7 +70,7 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
         art = registry.artifact(artifact)
         latest = max((e.timestamp for e in art.events), default=None) if art else None
         try:
-            _act(ws.repo, actions, done, after, latest, sign, key)
+            _act(ws.repo, actions, done, after, latest, sign, key, ident)
             break
         except LostRace:
             time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
@@ -87,7 +88,7 @@ def _governance(ws, signing):
     return governance if governance.policy is not None else None
 
 
-def _act(repo, actions, done, after, latest=None, sign=None, key=None):
+def _act(repo, actions, done, after, latest=None, sign=None, key=None, ident=None):
     """latest: the time of the artifact's latest event; every new tag is
     dated after it (and after the one made before it)."""
     deletions = [a for a in actions if a.delete]
@@ -109,7 +110,7 @@ def _act(repo, actions, done, after, latest=None, sign=None, key=None):
         if now is None:
             now = repo.committer_time()
         date = plan.tag_date(now, latest)
-        if not repo.create_tag(action.tag, action.commit, action.message, date=date, sign=sign, key=key):
+        if not repo.create_tag(action.tag, action.commit, action.message, date=date, sign=sign, key=key, ident=ident):
             raise LostRace()
         latest = date[0]
         _check_counter(repo, action)

@@ -5,7 +5,7 @@ import json
 import os
 
 from . import tags
-from .errors import GTOError
+from .errors import GTOError, UnknownStage, UnknownType, WrongConfig
 
 CONFIG_FILE = ".gto"
 _BOOLS = {"true": True, "1": True, "yes": True, "on": True,
@@ -27,13 +27,13 @@ class Config:
     def check_stage(self, stage):
         tags.check_name(stage)
         if self.stages is not None and stage not in self.stages:
-            raise GTOError(self._not_allowed("stages", stage))
+            raise UnknownStage(self._not_allowed("stages", stage))
         return stage
 
     def check_type(self, type_):
         tags.check_name(type_)
         if self.types is not None and type_ not in self.types:
-            raise GTOError(self._not_allowed("types", type_))
+            raise UnknownType(self._not_allowed("types", type_))
         return type_
 
     def stage_warning(self, stage):
@@ -107,12 +107,12 @@ def _read_file(path):
         with open(path, "rb") as f:
             data = f.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise GTOError(f"Wrong config file '{path}': larger than 1 MiB")
+            raise WrongConfig(f"Wrong config file '{path}': larger than 1 MiB")
         return _parse(data.decode("utf-8"), path)
     except OSError as exc:
-        raise GTOError(f"Wrong config file '{path}': {exc.strerror or _one_line(exc)}")
+        raise WrongConfig(f"Wrong config file '{path}': {exc.strerror or _one_line(exc)}")
     except UnicodeDecodeError as exc:
-        raise GTOError(f"Wrong config file '{path}': not UTF-8 text ({_one_line(exc)})")
+        raise WrongConfig(f"Wrong config file '{path}': not UTF-8 text ({_one_line(exc)})")
 
 
 def load_yaml(text, what):
@@ -124,7 +124,7 @@ def load_yaml(text, what):
     try:
         return load(text)
     except YAMLFileError as exc:
-        raise GTOError(f"{what}: {exc}")
+        raise WrongConfig(f"{what}: {exc}")
 
 
 def _parse(text, path):
@@ -132,12 +132,12 @@ def _parse(text, path):
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise GTOError(f"Wrong config file '{path}': expected a mapping of settings")
+        raise WrongConfig(f"Wrong config file '{path}': expected a mapping of settings")
     values = {}
     for key, value in data.items():
         lower = str(key).lower()
         if lower not in KNOWN_KEYS:
-            raise GTOError(f"Wrong config file '{path}': unknown key '{key}'")
+            raise WrongConfig(f"Wrong config file '{path}': unknown key '{key}'")
         values[lower] = value
     return values
 
@@ -147,7 +147,8 @@ def _from_env(env_name, key, raw):
         try:
             return json.loads(raw)
         except ValueError:
-            raise GTOError(f"Wrong environment variable {env_name}: expected a JSON list, e.g. '[\"dev\", \"prod\"]'")
+            raise WrongConfig(f"Wrong environment variable {env_name}: expected a JSON list, "
+                              f"e.g. '[\"dev\", \"prod\"]'")
     return raw
 
 
@@ -155,12 +156,12 @@ def _names(value, key, where):
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise GTOError(f"Wrong {where[key]}: '{key}' must be a list of names")
+        raise WrongConfig(f"Wrong {where[key]}: '{key}' must be a list of names")
     for v in value:
         try:
             tags.check_name(v)
         except GTOError as exc:
-            raise GTOError(f"Wrong {where[key]}: '{key}': {exc}")
+            raise WrongConfig(f"Wrong {where[key]}: '{key}': {exc}")
     return value
 
 
@@ -170,7 +171,7 @@ def _bool(value, key, where):
     if isinstance(value, str) and value.strip().lower() in _BOOLS:
         return _BOOLS[value.strip().lower()]
     accepted = ", ".join(_BOOLS)
-    raise GTOError(f"Wrong {where[key]}: '{key}' must be true or false, not '{value}' "
+    raise WrongConfig(f"Wrong {where[key]}: '{key}' must be true or false, not '{value}' "
                    f"(accepted, in any case: {accepted})")
 
 

@@ -341,18 +341,22 @@ class Repo:
         ident = self._run("var", "GIT_COMMITTER_IDENT").stdout.decode("utf-8", "surrogateescape")
         return parse_raw_date(" ".join(ident.split()[-2:]))
 
-    def create_tag(self, name, commit, message, date=None, sign=None, key=None):
+    def create_tag(self, name, commit, message, date=None, sign=None, key=None, ident=None):
         """Create annotated tag `name` on `commit`, dated `date` ((unix time,
         "+hhmm"); default: git's clock). Returns False if the tag exists
         already (another writer won the race); never overwrites.
         sign: True (`-s`, or `-u KEY`), False (`--no-sign`), None (git's
-        `tag.gpgSign` decides). The message ends with a newline, so that a
-        signature git appends starts on a line of its own."""
+        `tag.gpgSign` decides). ident: (name, email) of the tagger (default:
+        git's). The message ends with a newline, so that a signature git
+        appends starts on a line of its own."""
         if "\0" in message:
             raise GTOError("The message must not contain NUL characters")
         if not message.endswith("\n"):
             message += "\n"
         env = None if date is None else dict(os.environ, GIT_COMMITTER_DATE=f"@{date[0]} {date[1]}")
+        if ident is not None:  # (the API's author=/author_email=, as gto's)
+            env = dict(env or os.environ, **{k: v for k, v in zip(("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"),
+                                                                   ident) if v})
         signing = ["--no-sign"] if sign is False else ["--local-user=" + key] if key else ["-s"] if sign else []
         res = self._run("tag", "-a", *signing, "--cleanup=verbatim", "-F", "-", "--end-of-options", name, commit,
                         stdin=message.encode("utf-8", "surrogateescape"), ok=(0, 128), env=env)

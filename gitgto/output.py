@@ -15,7 +15,9 @@ EMOJI_HINT = "💡 "
 NOTHING_FOUND = "Nothing found in the current workspace"
 
 # Overridden by a command once the repository's configuration is known.
-settings = {"emojis": emojis_from_env()}
+# stdout: False while the Python API runs without stdout=True (it prints
+# nothing; warnings go to the `gitgto` logger instead of stderr).
+settings = {"emojis": emojis_from_env(), "stdout": True}
 
 
 def emoji(symbol):
@@ -23,6 +25,8 @@ def emoji(symbol):
 
 
 def echo(text="", file=None):
+    if file is None and not settings["stdout"]:
+        return
     (file or sys.stdout).write(text + "\n")
 
 
@@ -45,6 +49,11 @@ def error(message):
 
 
 def warn(message):
+    if not settings["stdout"]:
+        import logging
+
+        logging.getLogger("gitgto").warning(message)
+        return
     sys.stderr.write("warning: " + message + "\n")
 
 

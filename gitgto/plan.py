@@ -5,7 +5,8 @@ DECISIONS §4. A plan is a list of Actions; acting on it is apply.py's job."""
 
 from . import registry as reg
 from . import tags as T
-from .errors import GTOError
+from .errors import (ArtifactNotFound, GTOError, InvalidVersion, NoStageForVersion, TagExists, VersionAlreadyRegistered,
+                     VersionExistsForCommit, VersionRequired, WrongArgs)
 from .versions import FIRST_VERSION, bump, check_version, did_you_mean, is_version
 
 FORCE_HINT = "Use the '--force' flag to create a new Git tag nevertheless."
@@ -69,7 +70,7 @@ class Request:
             raise GTOError(f"The tag name '{T.shown(name)}' would be too long for git "
                            f"(at most {T.MAX_REF_COMPONENT} bytes between slashes)")
         if name in self.names:
-            raise GTOError(f"tag '{name}' already exists (a simple tag exists only once: "
+            raise TagExists(f"tag '{name}' already exists (a simple tag exists only once: "
                            f"delete it first, or use --simple false)")
         text = self.message or DEFAULT_MESSAGES[kind].format(artifact=self.artifact, version=version, stage=stage)
         return Action(name, kind, commit, text, version)
@@ -110,11 +111,11 @@ def choose_version(req, version=None, bump_part=None):
     art = req.art
     if version is not None:
         if not is_version(version):
-            raise GTOError(f"Supplied version '{version}' cannot be parsed{did_you_mean(version)}")
+            raise InvalidVersion(f"Supplied version '{version}' cannot be parsed{did_you_mean(version)}")
         return version
     latest = reg.latest(art) if art else None
     if latest is None and bump_part is not None:
-        raise GTOError("Can't apply bump, because this is the first version being registered")
+        raise WrongArgs("Can't apply bump, because this is the first version being registered")
     name = FIRST_VERSION if latest is None else bump(latest.name, bump_part or "patch")
     while art is not None and art.named(name) is not None:
         name = bump(name, bump_part or "patch")
@@ -133,22 +134,22 @@ def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
     at_commit = art.registered_at(commit) if art else []
     active = [v for v in at_commit if v.is_active and v.is_registered]
     if active and not req.force:
-        raise GTOError(f"'{req.artifact}' is already registered in this commit with version "
+        raise VersionExistsForCommit(f"'{req.artifact}' is already registered in this commit with version "
                        f"'{active[0].name}'. Use --force to add another version on this commit.")
     if version is None and at_commit and not active:
         version = at_commit[0].name  # a deregistered version keeps its commit (GTO)
     elif version is not None and at_commit and not active and not req.force \
             and version not in {v.name for v in at_commit}:
-        raise GTOError(f"For this REF you can only register {at_commit[0].name} "
+        raise WrongArgs(f"For this REF you can only register {at_commit[0].name} "
                        f"(or use --force to add another version on this commit)")
     name = choose_version(req, version, bump_part)
     taken = art.named(name) if art else None
     if taken is not None and taken.commit != commit:
-        raise GTOError(f"Version '{name}' already was registered.")
+        raise VersionAlreadyRegistered(f"Version '{name}' already was registered.")
     if taken is not None and taken.is_active:
-        raise GTOError(f"'{req.artifact}' is already registered in this commit with version '{name}'")
+        raise VersionExistsForCommit(f"'{req.artifact}' is already registered in this commit with version '{name}'")
     if taken is not None and not req.force:
-        raise GTOError(TWO_REGISTRATIONS.format(version=name))
+        raise VersionAlreadyRegistered(TWO_REGISTRATIONS.format(version=name))
     if counter_form is None:
         counter_form = _counter_form(req.simple, default_simple=True)
     action = req.create(T.REGISTRATION, commit, version=name, counter_form=counter_form)
@@ -171,13 +172,13 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
     if version is not None:
         check_version(version)
     if version is not None and skip_registration:
-        raise GTOError("You either need to supply version name or skip registration")
+        raise WrongArgs("You either need to supply version name or skip registration")
     art = req.art
     actions = []
     if commit is None:
         target = art.named(version) if art else None
         if target is None:
-            raise GTOError(f"Version '{version}' is not registered")
+            raise WrongArgs(f"Version '{version}' is not registered")
         name, commit = target.name, target.commit
         _check_owner(art, target, "assigned a stage")
     else:
@@ -185,7 +186,7 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
         if target is not None and target.discovered and not skip_registration:
             target = None  # only annotated or assigned: register it now
         if target is not None and version is not None and version != target.name:
-            raise GTOError(f"Can't register '{version}', since '{target.name}' is registered already at this ref")
+            raise WrongArgs(f"Can't register '{version}', since '{target.name}' is registered already at this ref")
         if target is not None:
             name = target.name
         elif skip_registration:
@@ -196,7 +197,7 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
     if target is not None and not req.force:
         holders = reg.stage_holders(art)
         if target in holders.get(stage, ()):
-            raise GTOError(f"Version '{name}' is already in stage '{stage}'. {FORCE_HINT}")
+            raise WrongArgs(f"Version '{name}' is already in stage '{stage}'. {FORCE_HINT}")
     counter_form = _counter_form(req.simple, default_simple=False)
     return actions + [req.create(T.ASSIGNMENT, commit, version=name, stage=stage, counter_form=counter_form)]
 
@@ -210,14 +211,14 @@ def _check_owner(art, target, what, stage=None):
     owner = art.version_at(target.commit, stage=stage)
     if owner is not None and owner is not target:
         why = f"the version holding '{stage}' there" if stage else "the greatest version active there"
-        raise GTOError(f"Version '{target.name}' cannot be {what}: a stage tag names only a commit, and on "
+        raise WrongArgs(f"Version '{target.name}' cannot be {what}: a stage tag names only a commit, and on "
                        f"commit {target.commit[:7]} it would belong to '{owner.name}', {why}")
 
 
 def _existing(req):
     art = req.art
     if art is None:
-        raise GTOError(f"Cannot find artifact '{req.artifact}'")
+        raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
     return art
 
 
@@ -226,14 +227,14 @@ def plan_unassign(req, version, stage, delete=False):
     art = _existing(req)
     target = art.named(version)
     if target is None:
-        raise GTOError(f"No versions found for '{req.artifact}' with version '{version}'")
+        raise VersionRequired(f"No versions found for '{req.artifact}' with version '{version}'")
     vstage = target.stages.get(stage)
     if delete:
         if vstage is None:
-            raise GTOError(f"Stage '{stage}' is not assigned to a version '{version}'")
+            raise NoStageForVersion(f"Stage '{stage}' is not assigned to a version '{version}'")
         return req.delete(vstage.assignments + vstage.unassignments)
     if not req.force and (vstage is None or not vstage.is_active):
-        raise GTOError(f"Stage '{stage}' is not assigned to a version '{version}'")
+        raise NoStageForVersion(f"Stage '{stage}' is not assigned to a version '{version}'")
     _check_owner(art, target, f"unassigned from '{stage}'", stage)
     return [req.create(T.UNASSIGNMENT, target.commit, version=version, stage=stage,
                        counter_form=_counter_form(req.simple, default_simple=False))]
@@ -245,17 +246,17 @@ def plan_deregister(req, version, delete=False):
     target = art.named(version) if art else None
     if target is None:
         if req.force and not delete:
-            raise GTOError("Can't deregister a version that have no git tags")
+            raise WrongArgs("Can't deregister a version that have no git tags")
         if art is None:
-            raise GTOError(f"Cannot find artifact '{req.artifact}'")
-        raise GTOError(f"No versions found for '{req.artifact}' with version '{version}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
+        raise VersionRequired(f"No versions found for '{req.artifact}' with version '{version}'")
     if delete:
         return req.delete(target.registrations + target.deregistrations + target.stage_events)
     if not req.force:
         if not target.is_registered:
-            raise GTOError(f"The version at ref '{target.commit}' is not registered")
+            raise WrongArgs(f"The version at ref '{target.commit}' is not registered")
         if not target.is_active:
-            raise GTOError(f"The version at ref '{target.commit}' was deregistered already")
+            raise WrongArgs(f"The version at ref '{target.commit}' was deregistered already")
     return [req.create(T.DEREGISTRATION, target.commit, version=version,
                        counter_form=_counter_form(req.simple, default_simple=True))]
 
@@ -264,20 +265,20 @@ def plan_deprecate(req, commit=None, head=None, delete=False):
     """commit: --ref resolved, else None (the commit of the latest event)."""
     art = req.art
     if req.force and req.simple == "true":
-        raise GTOError("Can't use 'force' with 'simple=True'")
+        raise WrongArgs("Can't use 'force' with 'simple=True'")
     if not req.force:
         if art is None:
-            raise GTOError(f"Cannot find artifact '{req.artifact}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
         if not art.is_active:
-            raise GTOError("Artifact was deprecated already")
+            raise WrongArgs("Artifact was deprecated already")
     if delete:
         if art is None:
-            raise GTOError(f"Cannot find artifact '{req.artifact}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
         return req.delete([e for e in art.events if e.kind != T.COMMIT])
     if commit is None:
         latest = max(art.events, key=lambda e: e.key) if art and art.events else None
         commit = latest.commit if latest else head
     if commit is None:
-        raise GTOError("There is no commit to put the deprecation tag on (use --ref)")
+        raise WrongArgs("There is no commit to put the deprecation tag on (use --ref)")
     counter_form = req.force or _counter_form(req.simple, default_simple=True)
     return [req.create(T.DEPRECATION, commit, counter_form=counter_form)]

@@ -6,7 +6,7 @@ never by the order in which git lists refs."""
 from operator import attrgetter, itemgetter
 
 from . import tags as T
-from .errors import GTOError
+from .errors import ArtifactNotFound, WrongArgs
 
 ADDITIONS = (T.COMMIT, T.CREATION, T.REGISTRATION, T.ASSIGNMENT)
 
@@ -291,7 +291,7 @@ class Registry:
     def get(self, name):
         art = self.artifacts.get(name)
         if art is None:
-            raise GTOError(f"Cannot find artifact '{name}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{name}'")
         return art
 
 
@@ -444,9 +444,9 @@ def latest(art):
 
 def check_limits(vs, av):
     if av < -1:
-        raise GTOError("'assignments_per_version' must be >= -1")
+        raise WrongArgs("'assignments_per_version' must be >= -1")
     if vs < -1:
-        raise GTOError("'versions_per_stage' must be >= -1")
+        raise WrongArgs("'versions_per_stage' must be >= -1")
 
 
 def _staged_versions(art, registered_only):

@@ -7,7 +7,7 @@ format and validate names. Pure: no git here.
 
 import re
 
-from .errors import GTOError
+from .errors import ValidationError
 
 NAME = r"[a-zA-Z0-9](?:[a-zA-Z0-9\-/_]*[a-zA-Z0-9])?"
 DIRNAME = r"[a-zA-Z0-9\-_./]+"
@@ -140,7 +140,7 @@ def check_name(value):
     """A stage, type or label (GTO's `name` rule)."""
     if not isinstance(value, str) or len(value) > MAX_LENGTH or not NAME_RE.match(value) \
             or not _ref_format_ok(value):
-        raise GTOError(INVALID_NAME.format(shown(value)))
+        raise ValidationError(INVALID_NAME.format(shown(value)))
     return value
 
 
@@ -148,7 +148,7 @@ def check_artifact(value):
     """An artifact name (`fullname`) whose tags git will accept."""
     if not isinstance(value, str) or len(value) > MAX_LENGTH or not FULLNAME_RE.match(value) \
             or not _ref_format_ok(artifact_in_tag(value)):
-        raise GTOError(INVALID_FULLNAME.format(shown(value)))
+        raise ValidationError(INVALID_FULLNAME.format(shown(value)))
     return value
 
 

@@ -8,7 +8,7 @@ ordering is tested against."""
 
 from functools import lru_cache
 
-from .errors import GTOError
+from .errors import InvalidVersion
 from .tags import VERSION_RE
 
 FIRST_VERSION = "v0.0.1"
@@ -38,7 +38,7 @@ def did_you_mean(name):
 
 def check_version(name):
     if not is_version(name):
-        raise GTOError(f"Version '{name}' is not valid. Example of valid version: 'v1.0.0'{did_you_mean(name)}")
+        raise InvalidVersion(f"Version '{name}' is not valid. Example of valid version: 'v1.0.0'{did_you_mean(name)}")
     return name
 
 

@@ -7,7 +7,7 @@ import re
 
 from . import config as config_mod
 from . import output, registry as reg, tags
-from .errors import GTOError
+from .errors import GTOError, NoRepo, RefNotFound
 from .git import Repo
 
 
@@ -60,7 +60,7 @@ class Workspace:
             self.config = config_mod.load(None, text=self._committed(config_mod.CONFIG_FILE))
         else:
             if repo_arg != "." and not os.path.isdir(repo_arg):
-                raise GTOError(f"No such repository: '{repo_arg}' is neither a directory nor a URL")
+                raise NoRepo(f"No such repository: '{repo_arg}' is neither a directory nor a URL")
             self.repo = Repo(repo_arg)
             if self.repo.bare:  # no work tree: the configuration committed at HEAD
                 self.config = config_mod.load(None, text=self._committed(config_mod.CONFIG_FILE))
@@ -233,9 +233,9 @@ class Workspace:
         commit = self.repo.resolve_commit(ref)
         if commit is None:
             if ref == "HEAD" or self.repo.resolve_commit("HEAD") is None:  # (the second call: error path only)
-                raise GTOError(f"Ref '{ref}' was not found: the repository has no commits yet "
+                raise RefNotFound(f"Ref '{ref}' was not found: the repository has no commits yet "
                                f"(commit something first)")
-            raise GTOError(f"Ref '{ref}' was not found in the repository history (or is not a commit)")
+            raise RefNotFound(f"Ref '{ref}' was not found in the repository history (or is not a commit)")
         return commit
 
     def head(self):

@@ -143,6 +143,7 @@ def test_runner_table_with_a_stub(tmp_path):
     assert "| git gto show --json (cold: GTO_NO_CACHE=1) |" in out
     assert "| git gto show --json (warm after one new tag) |" in out
     assert "| git gto describe ART | — | — | — | — |  | exit 3 |" in out
+    assert "| python: import gitgto.api; gitgto.api.show('.') | " in out  # the API row, against the warm show --json
     repo = next(p for p in (tmp_path / "cache").iterdir() if p.name.startswith("tiny-"))
     assert not [t for t in tags(repo) if t[0].startswith(("bench-new-model", "bench-one-more"))], \
         "the tags runs create are deleted"

@@ -32,18 +32,12 @@ def build_parser():
 
 
 def run(args):
-    from .. import apply, plan, tags
-    from ..workspace import Workspace
+    from .. import api
 
-    tags.check_artifact(args.artifact)
-    ws = Workspace(args.repo)
-    ws.config.check_stage(args.stage)
-    ref = "HEAD" if args.ref is None and args.version is None else args.ref
-    commit = ws.resolve(ref) if ref is not None else None
-
-    def make(registry, records):
-        req = plan.Request(registry, records, args.artifact, args.message, args.simple, args.force)
-        return plan.plan_assign(req, args.stage, commit, args.version, args.skip_registration)
-
-    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote, signing=args)
+    # REF --version X registers REF as X (gto's name_version); --version alone names a registered version
+    api.assign(args.repo, args.artifact, args.stage, version=args.version if args.ref is None else None,
+               ref=args.ref, name_version=args.version if args.ref is not None else None, message=args.message,
+               simple=args.simple, force=args.force, push=args.push, skip_registration=args.skip_registration,
+               stdout=True, dry_run=args.dry_run, remote=args.remote, sign=args.sign, key=args.local_user,
+               policy_ref=args.policy_ref)
     return 0

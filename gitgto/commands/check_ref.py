@@ -1,9 +1,7 @@
 """git gto check-ref REF: what a (pushed) GTO tag means, for CI triggers."""
 
-import shlex
-
-from .. import cli, output, registry as reg, tags
-from ..errors import GTOError
+from .. import cli, output, tags
+from ..api import _lightweight_advice as lightweight_advice  # noqa: F401 - (doctor's)
 
 SENTENCES = {
     tags.REGISTRATION: 'Version "{version}" of artifact "{artifact}" was registered',
@@ -33,52 +31,13 @@ def build_parser():
     return p
 
 
-def verify(ws, registry, name, policy_ref):
-    """Refuse (exit 1) an event the policy does not allow."""
-    from ..errors import PolicyViolation
-    from ..governance import open_policy
-
-    gov = open_policy(ws.repo, policy_ref)
-    if gov.policy is None:
-        output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that '{name}' is annotated "
-                    f"and carries its own name")
-    result = next(r for r in gov.evaluate(registry, ws.records) if r.tag == name)
-    if not result.ok:
-        where = gov.policy.where if gov.policy is not None else "always"
-        raise PolicyViolation(f"The policy ({where}) refuses {result.line()}")
-
-
-def lightweight_advice(name, remote="origin"):
-    """What to do about a GTO-looking lightweight tag (check-ref and doctor say the same)."""
-    return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
-            f"rewrite the annotated tag). Re-fetch it: git fetch --force {shlex.quote(remote)} "
-            f"'refs/tags/{name}:refs/tags/{name}', "
-            f"or run check-ref with --fetch")
-
-
 def run(args):
-    from ..workspace import Workspace
+    from .. import api
 
-    name = args.ref[len("refs/tags/"):] if args.ref.startswith("refs/tags/") else args.ref
-    tag = tags.parse_tag(name)
-    ws = Workspace(args.repo)
-    if tag is None:
-        return 0
-    if args.fetch:
-        ws.repo.fetch_tag(args.remote, name, tags.refspec_patterns(tag.artifact))
-    registry = ws.registry(tag.artifact)
-    ws.warn_if_annotations_broken(tag.artifact)
-    events = [e for e in reg.history(registry, tag.artifact, ascending=True) if e.ref == name]
+    events = api._check_ref(args.repo, args.ref, args.fetch, args.remote, args.verify, args.policy_ref)
     if not events:
-        record = next((r for r in ws.records if r.name == name), None)
-        if record is not None and not record.annotated:
-            raise GTOError(lightweight_advice(name, args.remote))
-        if args.verify:
-            raise GTOError(f"'{name}' is not an event here: nothing to verify")
         return 0
     event = events[0]
-    if args.verify:
-        verify(ws, registry, name, args.policy_ref)
     if args.json:
         from ..gtojson import check_ref_object
 

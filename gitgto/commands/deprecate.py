@@ -30,25 +30,16 @@ def build_parser(command="deprecate", description=None, positionals=("version?",
 
 
 def run(args):
-    from .. import apply, plan, tags
-    from ..workspace import Workspace
+    from .. import api
 
-    tags.check_artifact(args.artifact)
     version, stage = getattr(args, "version", None), getattr(args, "stage", None)
-    ws = Workspace(args.repo)
+    options = dict(message=args.message, stdout=True, simple=args.simple, force=args.force, delete=args.delete,
+                   push=args.push, dry_run=args.dry_run, remote=args.remote, sign=args.sign, key=args.local_user,
+                   policy_ref=args.policy_ref)
     if stage is not None:
-        ws.config.check_stage(stage)
-    ref = getattr(args, "ref", None)
-    commit = ws.resolve(ref) if ref is not None else None
-    head = ws.head() if version is None and commit is None else None
-
-    def make(registry, records):
-        req = plan.Request(registry, records, args.artifact, args.message, args.simple, args.force)
-        if stage is not None:
-            return plan.plan_unassign(req, version, stage, args.delete)
-        if version is not None:
-            return plan.plan_deregister(req, version, args.delete)
-        return plan.plan_deprecate(req, commit, head, args.delete)
-
-    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote, signing=args)
+        api.unassign(args.repo, args.artifact, version=version, stage=stage, **options)
+    elif version is not None:
+        api.deregister(args.repo, args.artifact, version=version, **options)
+    else:
+        api.deprecate(args.repo, args.artifact, ref=getattr(args, "ref", None), **options)
     return 0

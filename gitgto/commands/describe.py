@@ -1,8 +1,7 @@
 """git gto describe NAME: an artifact's annotation as JSON."""
 
 from .. import annotations as ann
-from .. import cli, output, registry as reg, tags
-from ..errors import GTOError
+from .. import cli, output
 
 FIELDS = ("type", "path", "description", "custom")
 
@@ -22,27 +21,9 @@ def build_parser():
 
 
 def run(args):
-    from ..workspace import Workspace
+    from .. import api
 
-    name, selector, stage = tags.parse_shortcut(args.artifact)
-    tags.check_artifact(name)
-    if (selector or stage) and args.rev:
-        raise GTOError("Either specify revision or use naming shortcut.")
-    ws = Workspace(args.repo)
-    rev = args.rev
-    if stage is not None and ws.config.stage_warning(stage):
-        output.warn(ws.config.stage_warning(stage))
-    if selector or stage:
-        rev = _shortcut_commit(ws, name, selector, stage)
-        if rev is None:
-            return 0
-    if rev is not None:
-        commit = ws.repo.resolve_commit(rev)
-        if commit is None:
-            raise GTOError(f"Ref '{rev}' was not found in the repository history")
-        annotation = ann.read_at(ws.repo, commit, ws.annotation_memo).get(name)
-    else:
-        annotation = _worktree_or_head(ws, name)
+    annotation = api._annotation(args.repo, args.artifact, args.rev)
     if annotation is None:
         return 0
     field = next((f for f in FIELDS if getattr(args, f)), None)
@@ -53,27 +34,3 @@ def run(args):
         output.print_json(ann.visible(annotation))
     return 0
 
-
-def _worktree_or_head(ws, name):
-    if ws.repo.root is not None:
-        found = ann.load_worktree(ws.repo.root, ws.annotation_memo).get(name)
-        if found is not None:
-            return found
-    head = ws.head()
-    return ann.read_at(ws.repo, head, ws.annotation_memo).get(name) if head else None
-
-
-def _shortcut_commit(ws, name, selector, stage):
-    registry = ws.registry(name)
-    art = registry.get(name)
-    versions = reg.listed_versions(art)
-    if selector == "latest":
-        versions = versions[:1]
-    elif selector is not None:
-        versions = [v for v in versions if v.name == selector]
-    if stage is not None:
-        holders = reg.stage_holders(art)
-        versions = [v for v in versions if v in holders.get(stage, ())]
-    if len(versions) > 1:
-        raise GTOError("Ambiguous naming shortcut: multiple variants found.")
-    return versions[0].commit if versions else None

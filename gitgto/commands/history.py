@@ -1,6 +1,6 @@
 """git gto history [NAME]: the journal of registry events."""
 
-from .. import cli, output, registry as reg, tags
+from .. import cli, output
 
 COLUMNS = ["timestamp", "artifact", "event", "version", "stage", "commit", "ref"]
 
@@ -17,27 +17,16 @@ def build_parser():
 
 
 def run(args):
-    from ..workspace import Workspace
+    from .. import api
 
-    if args.artifact is not None:
-        tags.check_artifact(args.artifact)
-    ws = Workspace(args.repo)
     fields = "full" if args.json else "state"
-    if args.artifact is None:  # the whole registry: through the registry cache
-        from .. import cache
-
-        states = cache.artifact_states(ws, "history", {}, lambda art: reg.dump_events(reg.history_of(art)),
-                                       fields=fields)
-        events = reg.merge_history([reg.load_events(s) for s in states.values()], args.ascending)
-    else:
-        events = reg.history(ws.registry(args.artifact, fields=fields), args.artifact, args.ascending)
-    ws.warn_if_annotations_broken(args.artifact)
+    events = api._history(args.repo, args.artifact, args.ascending, fields)
     if args.json:
         from ..gtojson import history_entry
 
         output.print_json([history_entry(e) for e in events])
         return 0
-    output.table(COLUMNS, [[output.table_time(e.timestamp, e.tz), e.artifact, e.kind,
-                            output.short_sha(e.version) if e.version else "-", e.stage or "-",
-                            e.commit[:7], e.ref] for e in events], plain=args.plain)
+    rows, _ = api._history_rows(events, truncate_hexsha=True)
+    output.table(COLUMNS, [[str(row[c]) if c == "timestamp" else row[c] for c in COLUMNS] for row in rows],
+                 plain=args.plain)
     return 0

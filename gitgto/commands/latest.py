@@ -25,6 +25,6 @@ def build_parser():
 
 
 def run(args):
-    versions = show_query(args, selector="latest")
+    versions = show_query(args, "@latest")
     print_answer(versions, args.answer, f"'{args.artifact}' has no active version")
     return 0

@@ -1,7 +1,6 @@
 """git gto register NAME [REF]: tag a commit as a new version of an artifact."""
 
 from .. import cli
-from ..errors import GTOError
 
 EXAMPLES = """\
 examples:
@@ -29,25 +28,11 @@ def build_parser():
     return p
 
 
-def bump_part(args):
-    chosen = [part for part in ("major", "minor", "patch") if getattr(args, "bump_" + part)]
-    if len(chosen) + (args.version is not None) > 1:
-        raise GTOError("Need to specify either version or single bump argument")
-    return chosen[0] if chosen else None
-
-
 def run(args):
-    from .. import apply, plan, tags
-    from ..workspace import Workspace
+    from .. import api
 
-    tags.check_artifact(args.artifact)
-    part = bump_part(args)
-    ws = Workspace(args.repo)
-    commit = ws.resolve(args.ref)
-
-    def make(registry, records):
-        req = plan.Request(registry, records, args.artifact, args.message, args.simple, args.force)
-        return plan.plan_register(req, commit, args.version, part)
-
-    apply.execute(ws, args.artifact, make, args.dry_run, args.push, args.remote, signing=args)
+    api.register(args.repo, args.artifact, args.ref, version=args.version, message=args.message,
+                 simple=args.simple, force=args.force, bump_major=args.bump_major, bump_minor=args.bump_minor,
+                 bump_patch=args.bump_patch, push=args.push, stdout=True, dry_run=args.dry_run,
+                 remote=args.remote, sign=args.sign, key=args.local_user, policy_ref=args.policy_ref)
     return 0

@@ -1,7 +1,6 @@
 """git gto remove NAME: delete an artifact's entry from artifacts.yaml."""
 
-from .. import cli, output, tags
-from ..errors import GTOError
+from .. import cli
 
 
 def build_parser():
@@ -13,19 +12,7 @@ def build_parser():
 
 
 def run(args):
-    from .. import annotations as ann
-    from ..workspace import Workspace
+    from .. import api
 
-    tags.check_artifact(args.artifact)
-    ws = Workspace(args.repo)
-    if args.dry_run:
-        if args.artifact not in ann.load_worktree(ws.repo.root):
-            raise GTOError(f"Cannot find artifact '{args.artifact}'")
-        output.echo(f"Would remove '{args.artifact}' from `artifacts.yaml`")
-        return 0
-    with ann.LockedIndex(ws.repo.root) as index:
-        if args.artifact not in index:
-            raise GTOError(f"Cannot find artifact '{args.artifact}'")
-        del index[args.artifact]
-    output.echo("Updated `artifacts.yaml`")
+    api.remove(args.repo, args.artifact, dry_run=args.dry_run, stdout=True)
     return 0

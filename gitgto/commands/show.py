@@ -1,6 +1,6 @@
 """git gto show [NAME]: the registry table, or the versions of one artifact."""
 
-from .. import cli, output, registry as reg, tags
+from .. import cli, output
 from ..errors import GTOError
 
 LINE_FLAGS = ("name", "version", "stage", "ref")
@@ -44,135 +44,61 @@ def line_flag(args):
 
 
 def run(args):
-    from ..workspace import Workspace
-
-    reg.check_limits(args.vs, args.av)
-    ws = Workspace(args.repo)
     if args.artifact is None:
-        return show_registry(ws, args)
-    return show_artifact(ws, args)
+        return show_registry(args)
+    return show_artifact(args)
 
 
 def _scan(args):
     return "all-commits" if args.all_commits else "all-branches" if args.all_branches else "head"
 
 
-def registry_state(art, args):
-    """What the registry table and `show --json` need of one artifact (the
-    registry cache stores it as JSON; it must depend only on `art` and the
-    options of registry_options)."""
-    holders = reg.stage_holders(art, args.sort, args.vs, args.av, args.registered_only)
-    latest = reg.latest(art)
-    return {"latest": latest.name if latest else None, "registered": art.registered, "active": art.is_active,
-            "holders": {stage: [v.name for v in versions] for stage, versions in holders.items()},
-            "stages": sorted(reg.active_stages(art, args.registered_only))}
-
-
-def registry_options(args):
-    return {"sort": args.sort, "vs": args.vs, "av": args.av, "registered_only": args.registered_only}
-
-
-def show_registry(ws, args):
-    from .. import cache
-
-    states = cache.artifact_states(ws, "show", registry_options(args), lambda art: registry_state(art, args),
-                                   fields="state", annotations=_scan(args), commits="deprecated")
-    shown = {name: s for name, s in states.items() if args.deprecated or s["active"]}
-    if ws.config.stages is not None:
-        stages = list(ws.config.stages)
-    else:
-        stages = sorted({stage for s in shown.values() for stage in s["stages"]})
-    rows = {}
-    for name, state in shown.items():
-        cells = {s: ", ".join(state["holders"].get(s, ())) or None for s in stages}
-        rows[name] = (state, state["latest"], cells)
-
-    flag = line_flag(args)
-    if args.json:
-        output.print_json({name: {"version": latest, "stage": cells, "registered": state["registered"],
-                                  "active": state["active"]}
-                           for name, (state, latest, cells) in rows.items()})
-    elif flag == "name":
-        output.values(_display_name(name, rows[name][0]) for name in sorted(rows))
-    elif flag is not None:
-        if rows:
-            raise GTOError(f"Cannot apply --{flag}")
-    else:
-        header = ["name", "latest"] + ["#" + s for s in stages]
-        output.table(header, [[_display_name(name, state), latest] + [_short_cell(cells[s]) for s in stages]
-                              for name, (state, latest, cells) in sorted(rows.items())], plain=args.plain)
-    return 0
-
-
-def _display_name(name, state):
-    """As Artifact.display_name: `*name` for an artifact without GTO tags."""
-    return name if state["registered"] else "*" + name
-
-
-def _short_cell(cell):
-    """Unnamed versions (commit hexshas) shortened in tables; SemVer names stay whole."""
-    return cell and ", ".join(output.short_sha(v) for v in cell.split(", "))
-
-
 def default_options():
     """show's options as its parser defaults them: `which` and `latest` ask
-    query_versions with these (one set of defaults, show's)."""
+    the same query with these (one set of defaults, show's)."""
     return build_parser().parse_args([])
 
 
-def show_artifact(ws, args):
-    art, versions, holders = query_versions(ws, args, *tags.parse_shortcut(args.artifact))
+def _query(args):
+    """The options of api.show, from the command line's."""
+    return dict(registered_only=args.registered_only, deprecated=args.deprecated, av=args.av, vs=args.vs,
+                sort=args.sort, scan=_scan(args))
+
+
+def show_registry(args):
+    from .. import api
+
+    registry = api._show_registry(args.repo, **_query(args))
+    flag = line_flag(args)
+    if args.json:
+        output.print_json(registry)
+    elif flag == "name":
+        output.values(row["name"] for row in api._registry_rows(registry)[0])
+    elif flag is not None:
+        if registry:
+            raise GTOError(f"Cannot apply --{flag}")
+    else:
+        rows, _ = api._registry_rows(registry, truncate_hexsha=True)
+        header = list(rows[0]) if rows else []
+        output.table(header, [list(row.values()) for row in rows], plain=args.plain)
+    return 0
+
+
+def show_artifact(args):
+    from .. import api
+
+    versions, display_name = api._show_versions(args.repo, args.artifact, **_query(args))
     flag = line_flag(args)
     if flag == "name":
         raise GTOError("Cannot apply --name")
     if args.json:
-        from ..gtojson import version_object
-
-        output.print_json([version_object(art, v, holders) for v in versions])
-    elif flag == "version":
-        output.values(output.short_sha(v.name) for v in versions)
-    elif flag == "stage":
-        output.values(", ".join(reg.version_stages(v, holders)) for v in versions)
-    elif flag == "ref":
-        output.values(output.short_sha(version_ref(v)) for v in versions)
+        output.print_json(versions)
+        return 0
+    rows, _ = api._version_rows(versions, display_name, truncate_hexsha=True)
+    if flag in ("version", "stage", "ref"):
+        output.values(row[flag] for row in rows)
     else:
         output.table(["artifact", "version", "stage", "created_at", "ref"],
-                     [[art.display_name, output.short_sha(v.name), ", ".join(reg.version_stages(v, holders)),
-                       _table_time(v), output.short_sha(version_ref(v))] for v in versions],
+                     [[row["artifact"], row["version"], row["stage"], row["created_at"], row["ref"]] for row in rows],
                      plain=args.plain)
     return 0
-
-
-def query_versions(ws, args, name, selector=None, stage=None):
-    """(artifact, versions, stage holders): what `show NAME[@selector|#stage]`
-    answers, greatest version first (`which` and `latest` ask the same)."""
-    tags.check_artifact(name)
-    if stage is not None:
-        tags.check_name(stage)
-    if stage is not None and ws.config.stage_warning(stage):
-        output.warn(ws.config.stage_warning(stage))  # a query answers nothing; a typo must not be silent
-    registry = ws.registry(name, annotations=_scan(args), commits="all")
-    art = registry.get(name)
-    versions = []
-    if art.is_active or args.deprecated:
-        versions = reg.listed_versions(art, active_only=not args.deprecated, registered_only=args.registered_only)
-    holders = reg.stage_holders(art, args.sort, args.vs, args.av, args.registered_only)
-    if selector == "latest":
-        versions = versions[:1]
-    elif selector is not None:
-        versions = [v for v in versions if v.name == selector]
-    if stage is not None:
-        versions = [v for v in versions if stage in reg.version_stages(v, holders)]
-    return art, versions, holders
-
-
-def _table_time(version):
-    event = version.authoring_event
-    return output.table_time(event.timestamp, event.tz) if event else None
-
-
-def version_ref(version):
-    """GTO's `ref` of a version: the tag of its authoring event (its commit
-    when it has none)."""
-    event = version.authoring_event
-    return event.ref if event else version.commit

@@ -1,6 +1,6 @@
 """git gto stages: the allowed (configured) or used stages."""
 
-from .. import cli, output, registry as reg
+from .. import cli, output
 
 
 def build_parser():
@@ -15,16 +15,9 @@ def build_parser():
 
 
 def run(args):
-    from ..workspace import Workspace
+    from .. import api
 
-    ws = Workspace(args.repo)
-    if args.allowed or (not args.used and ws.config.stages is not None):
-        stages = ws.config.stages
-    else:
-        from .. import cache
-
-        states = cache.artifact_states(ws, "stages", {}, lambda art: sorted(reg.active_stages(art)))
-        stages = sorted({s for used in states.values() for s in used})
+    stages = api._stages(args.repo, args.allowed, args.used)
     if args.json:
         output.print_json(stages)
     else:

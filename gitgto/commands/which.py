@@ -44,29 +44,29 @@ def print_answer(versions, answer, nothing):
     prints them; GTOError(nothing) (exit 1, stdout empty) when there are none."""
     from .. import output
     from ..errors import GTOError
-    from .show import version_ref
 
     if not versions:
         raise GTOError(nothing)
     if answer == "commit":
-        output.values(v.commit for v in versions)
-    elif answer == "ref":
-        output.values(output.short_sha(version_ref(v)) for v in versions)
+        output.values(v["commit_hexsha"] for v in versions)
     else:
-        output.values(output.short_sha(v.name) for v in versions)
+        output.values(output.short_sha(v[answer]) for v in versions)
 
 
-def show_query(args, **selection):
-    """The versions show's query finds for one artifact, with show's default options."""
-    from ..workspace import Workspace
-    from .show import default_options, query_versions
+def show_query(args, selection):
+    """The versions `show NAME<selection>` finds (`#STAGE`, `@latest`), with show's default options."""
+    from .. import api, tags
+    from .show import _query, default_options
 
-    ws = Workspace(args.repo)
-    _, versions, _ = query_versions(ws, default_options(), args.artifact, **selection)
+    tags.check_artifact(args.artifact)  # before the shortcut is spelled: no '@' or '#' may sneak in
+    versions, _ = api._show_versions(args.repo, args.artifact + selection, **_query(default_options()))
     return versions
 
 
 def run(args):
-    versions = show_query(args, stage=args.stage)
+    from ..tags import check_name
+
+    check_name(args.stage)
+    versions = show_query(args, "#" + args.stage)
     print_answer(versions, args.answer, f"No version of '{args.artifact}' is in stage '{args.stage}'")
     return 0
