@@ -12,7 +12,11 @@ def build_parser():
         "describe", "Display the annotation of an artifact (artifacts.yaml or dvc.yaml).",
         "Without --rev the work-tree artifacts.yaml is read (then dvc.yaml files at HEAD).\n"
         "An artifact without an annotation prints nothing.\n\n"
-        "examples:\n  git gto describe churn\n  git gto describe churn#prod --path\n")
+        "With a version (NAME@vX.Y.Z, NAME#STAGE, NAME@latest), the JSON also carries the\n"
+        "version's facts (the --meta and --description of register/assign): `version`, `meta`\n"
+        "and `version_description` (`description` stays the annotation's).\n\n"
+        "examples:\n  git gto describe churn\n  git gto describe churn#prod --path\n"
+        "  git gto describe churn@v1.2.0\n")
     p.add_argument("artifact", metavar="NAME", help="artifact name, or a shortcut (NAME@vX.Y.Z, NAME#STAGE, NAME@latest)")
     p.add_argument("--rev", metavar="REV", help="read the annotation committed at this revision")
     group = p.add_mutually_exclusive_group()
@@ -32,10 +36,12 @@ def run(args):
     rev = args.rev
     if stage is not None and ws.config.stage_warning(stage):
         output.warn(ws.config.stage_warning(stage))
+    version = None
     if selector or stage:
-        rev = _shortcut_commit(ws, name, selector, stage)
-        if rev is None:
+        version = _shortcut_version(ws, name, selector, stage)
+        if version is None:
             return 0
+        rev = version.commit
     if rev is not None:
         commit = ws.repo.resolve_commit(rev)
         if commit is None:
@@ -43,15 +49,29 @@ def run(args):
         annotation = ann.read_at(ws.repo, commit, ws.annotation_memo).get(name)
     else:
         annotation = _worktree_or_head(ws, name)
-    if annotation is None:
-        return 0
     field = next((f for f in FIELDS if getattr(args, f)), None)
+    facts = _facts(version) if field is None else None
+    if annotation is None and not facts:
+        return 0
     if field is not None:
         value = annotation.get(field)
         output.values([value if value != ann.DEFAULTS[field] else None])
     else:
-        output.print_json(ann.visible(annotation))
+        output.print_json({**(ann.visible(annotation) if annotation is not None else {}), **(facts or {})})
     return 0
+
+
+def _facts(version):
+    """The facts of the version a shortcut named, as describe's extra keys
+    (None when it has none)."""
+    from ..facts import of_version
+
+    if version is None:
+        return None
+    meta, description = of_version(version)
+    if not meta and description is None:
+        return None
+    return {"version": version.name, "meta": meta, "version_description": description}
 
 
 def _worktree_or_head(ws, name):
@@ -63,7 +83,7 @@ def _worktree_or_head(ws, name):
     return ann.read_at(ws.repo, head, ws.annotation_memo).get(name) if head else None
 
 
-def _shortcut_commit(ws, name, selector, stage):
+def _shortcut_version(ws, name, selector, stage):
     registry = ws.registry(name)
     art = registry.get(name)
     versions = reg.listed_versions(art)
@@ -76,4 +96,4 @@ def _shortcut_commit(ws, name, selector, stage):
         versions = [v for v in versions if v in holders.get(stage, ())]
     if len(versions) > 1:
         raise GTOError("Ambiguous naming shortcut: multiple variants found.")
-    return versions[0].commit if versions else None
+    return versions[0] if versions else None
