@@ -12,6 +12,18 @@ examples:
   git gto show churn#prod --ref      the tag of the version in prod (for Makefiles)
   git gto show churn@latest --version
   git gto show --json                GTO's JSON schema of the registry
+  git gto show churn --where dataset=2024-q1 --meta accuracy
+                                     versions with that fact, and a column of their accuracy
+  git gto show --type model --label nlp --in-stage prod
+                                     the nlp models that have a version in prod
+  git gto show churn --where 'accuracy~0.9*' --json
+
+Filters (--where, --type, --label, --in-stage) pick what every output form
+lists, --json included. --where reads a version's facts (`--meta KEY=VALUE` of
+register/assign, stored as trailers of the tag message); `description` is a
+key too. KEY!=VALUE also keeps versions without the fact; KEY~GLOB takes a
+shell pattern. --in-stage: versions that hold the stage now (`show --stage`
+is GTO's "print stages only").
 """
 
 
@@ -36,6 +48,10 @@ def build_parser():
                    help="also read annotations from the heads of all local branches")
     p.add_argument("-A", "--all-commits", action="store_true",
                    help="also read annotations from every commit of every local branch")
+    cli.filter_options(p, "--in-stage")
+    p.add_argument("--meta", action="append", metavar="KEY",
+                   help="show NAME: a column with the fact KEY of each version (repeatable; default: one "
+                        "`meta` column, and `description`, when any version has facts)")
     return p
 
 
@@ -73,10 +89,14 @@ def registry_options(args):
 
 
 def show_registry(ws, args):
-    from .. import cache
+    from .. import cache, filters
 
-    states = cache.artifact_states(ws, "show", registry_options(args), lambda art: registry_state(art, args),
-                                   fields="state", annotations=_scan(args), commits="deprecated")
+    flt = filters.from_args(args)
+    if flt.active:
+        states = _filtered_states(ws, args, flt)
+    else:
+        states = cache.artifact_states(ws, "show", registry_options(args), lambda art: registry_state(art, args),
+                                       fields="state", annotations=_scan(args), commits="deprecated")
     shown = {name: s for name, s in states.items() if args.deprecated or s["active"]}
     if ws.config.stages is not None:
         stages = list(ws.config.stages)
@@ -102,6 +122,16 @@ def show_registry(ws, args):
         output.table(header, [[_display_name(name, state), latest] + [_short_cell(cells[s]) for s in stages]
                               for name, (state, latest, cells) in sorted(rows.items())], plain=args.plain)
     return 0
+
+
+def _filtered_states(ws, args, flt):
+    """registry_state() of the artifacts the filters keep (read past the
+    registry cache: --where needs the tag messages, which it does not keep)."""
+    from .. import filters
+
+    registry = ws.registry(fields="full" if flt.where else "state", annotations=_scan(args), commits="deprecated")
+    chosen = filters.select(registry, flt)
+    return {name: registry_state(registry.artifacts[name], args) for name in chosen}
 
 
 def _display_name(name, state):
@@ -136,6 +166,7 @@ def show_artifact(ws, args):
         versions = [v for v in versions if v.name == selector]
     if stage is not None:
         versions = [v for v in versions if stage in reg.version_stages(v, holders)]
+    versions = _filtered(registry, versions, args)
     if args.json:
         from ..gtojson import version_object
 
@@ -147,11 +178,48 @@ def show_artifact(ws, args):
     elif flag == "ref":
         output.values(output.short_sha(_ref(v)) for v in versions)
     else:
-        output.table(["artifact", "version", "stage", "created_at", "ref"],
-                     [[art.display_name, output.short_sha(v.name), ", ".join(reg.version_stages(v, holders)),
-                       _table_time(v), output.short_sha(_ref(v))] for v in versions],
-                     plain=args.plain)
+        header = ["artifact", "version", "stage", "created_at", "ref"]
+        rows = [[art.display_name, output.short_sha(v.name), ", ".join(reg.version_stages(v, holders)),
+                 _table_time(v), output.short_sha(_ref(v))] for v in versions]
+        _add_fact_columns(header, rows, versions, args.meta)
+        output.table(header, rows, plain=args.plain)
     return 0
+
+
+def _filtered(registry, versions, args):
+    from .. import filters
+
+    flt = filters.from_args(args)
+    if not flt.active:
+        return versions
+    chosen = filters.select(registry, flt, active_only=False)
+    if not chosen:
+        return []
+    picked = next(iter(chosen.values()))
+    return versions if picked is None else [v for v in versions if v in picked]
+
+
+def _add_fact_columns(header, rows, versions, keys):
+    """The versions' facts: the columns `--meta KEY` names, else a `meta`
+    column (`key=value, ...`) and a `description` column, each only when
+    some version has one."""
+    from ..facts import check_key, of_version
+
+    facts = [of_version(v) for v in versions]
+    if keys:
+        keys = [check_key(k) for k in keys]
+        header.extend(keys)
+        for row, (meta, description) in zip(rows, facts):
+            row.extend(description if k == "description" else meta.get(k) for k in keys)
+        return
+    if any(meta for meta, _ in facts):
+        header.append("meta")
+        for row, (meta, _) in zip(rows, facts):
+            row.append(", ".join(f"{k}={v}" for k, v in meta.items()))
+    if any(description is not None for _, description in facts):
+        header.append("description")
+        for row, (_, description) in zip(rows, facts):
+            row.append(description)
 
 
 def _table_time(version):
