@@ -128,7 +128,7 @@ def test_show_gains_fact_columns_only_when_there_are_facts(r):
     lines = r.gto("show", "m", "--plain").lines
     assert lines[0].split("\t")[5:] == ["meta", "description"]
     assert lines[1].split("\t")[5:] == ["accuracy=0.91, approved-by=bob", "second"]  # the later tag wins
-    assert lines[2].split("\t")[5:] == ["", "-"]
+    assert lines[2].split("\t")[5:] == ["-", "-"]
     picked = r.gto("show", "m", "--plain", "--meta", "Approved-By", "--meta", "description").lines
     assert picked[0].split("\t")[5:] == ["approved-by", "description"]
     assert picked[1].split("\t")[5:] == ["bob", "second"]

@@ -215,7 +215,7 @@ def _add_fact_columns(header, rows, versions, keys):
     if any(meta for meta, _ in facts):
         header.append("meta")
         for row, (meta, _) in zip(rows, facts):
-            row.append(", ".join(f"{k}={v}" for k, v in meta.items()))
+            row.append(", ".join(f"{k}={v}" for k, v in meta.items()) or None)
     if any(description is not None for _, description in facts):
         header.append("description")
         for row, (_, description) in zip(rows, facts):
