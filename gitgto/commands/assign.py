@@ -8,6 +8,7 @@ examples:
   git gto assign churn HEAD --stage dev                 registers HEAD first if needed
   git gto assign churn HEAD --version v3.2.0 --stage dev
   git gto assign churn --version v3.0.0 --stage prod --simple true   (tag churn#prod)
+  git gto assign churn --version v3.1.0 --stage prod --meta approved-by=ada   (a fact, see git-gto-register(1))
 
 `git gto promote` is the same command.
 
