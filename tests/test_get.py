@@ -217,3 +217,9 @@ def test_a_100_mb_file_is_streamed_not_held_in_memory(tmp_path):
         for chunk in iter(lambda: f.read(1 << 20), b""):
             got.update(chunk)
     assert got.hexdigest() == digest.hexdigest()
+
+
+def test_get_from_a_remote_url_without_a_clone(r, tmp_path):
+    out = tmp_path / "from-remote.pkl"
+    r.gto("get", "-r", f"file://{r.path}", "churn#prod", "-o", str(out), cwd=tmp_path)
+    assert out.read_text() == "version 1\n"
