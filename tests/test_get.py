@@ -33,11 +33,12 @@ def base(tmp_path_factory):
         "artifacts.yaml": "churn:\n  path: model one.pkl\nbundle:\n  path: models/dir with space\n"
                           "remote:\n  path: s3://bucket/model.pkl\ngone:\n  path: not/there\n"
                           "dvcfile:\n  path: data/big.csv\nstaged:\n  path: out/model.bin\n"
-                          "escape:\n  path: ../elsewhere\n",
+                          "escape:\n  path: ../elsewhere\n"
+                          "dotted:\n  path: ./models/dir with space/\n",
         "data/big.csv.dvc": "outs:\n- path: big.csv\n",
         "dvc.yaml": "stages:\n  train:\n    cmd: python train.py\n    outs:\n    - out/model.bin\n",
     })
-    for name in ("churn", "bundle", "remote", "gone", "dvcfile", "staged", "escape"):
+    for name in ("churn", "bundle", "remote", "gone", "dvcfile", "staged", "escape", "dotted"):
         r.gto("register", name)
     r.gto("assign", "churn", "--stage", "prod")
     r.commit("v2", files={"model one.pkl": "version 2\n"})
@@ -102,6 +103,8 @@ def test_get_a_directory(r):
     assert os.readlink(dest / "outside") == "/etc/passwd"  # kept as a link, never followed
     assert sorted(p.name for p in dest.rglob("*")) == ["inside", "outside", "run.sh", "sub", "weights.bin"]
     assert r.gto("get", "bundle", "-o", str(dest), check=1).err.startswith("❌ ")  # exists
+    r.gto("get", "dotted", "-o", str(dest.parent / "dotted"))  # `./models/dir with space/`: the same
+    assert (dest.parent / "dotted" / "sub" / "weights.bin").read_bytes() == BINARY
     assert "-o - writes a single file" in r.gto("get", "bundle", "-o", "-", check=1).err
 
 

@@ -107,23 +107,22 @@ def artifact_path(ws, name, commit):
     path = annotation.get("path") if annotation else None
     if not path:
         raise GTOError(f"'{name}' has no path in its annotation: git gto annotate {shlex.quote(name)} --path PATH")
+    if "://" in path or path.startswith(("/", "~")):
+        return path  # virtual: outside the repository
     directory = name.rpartition(":")[0]
-    if directory and "://" not in path and not path.startswith("/"):
-        path = posixpath.join(directory, path)
-    return path
+    return posixpath.normpath(posixpath.join(directory, path))  # (`./models/` -> `models`)
 
 
 def locate(ws, path, commit):
-    """None when `path` is in git at `commit`; else ("virtual", path) or
-    ("dvc", how DVC tracks it)."""
+    """None when `path` (normalized) is in git at `commit`; else ("virtual",
+    path) or ("dvc", how DVC tracks it)."""
     if "://" in path or path.startswith(("/", "~")):
         return "virtual", path
-    normal = posixpath.normpath(path)
-    if normal == "." or normal.startswith("../") or normal == "..":
+    if path == "." or path.startswith("../") or path == "..":
         return "virtual", path
-    if ws.repo.tree_entry(commit, normal) is not None:
+    if ws.repo.tree_entry(commit, path) is not None:
         return None
-    tracked = dvc_tracked(ws, normal, commit)
+    tracked = dvc_tracked(ws, path, commit)
     if tracked is not None:
         return "dvc", tracked
     raise GTOError(f"'{path}' is not in the commit {commit[:7]} (nor tracked by DVC there)")
