@@ -433,7 +433,8 @@ def test_bash_fact_keys_from_the_registry(env, facts_repo):
     assert sorted(bash_complete("git gto show --where ", env, facts_repo)) == keys
     assert bash_complete("git gto history --where d", env, facts_repo) == ["data-set="]
     assert sorted(bash_complete("git gto show m --meta ", env, facts_repo)) == ["accuracy", "data-set", "description"]
-    assert {"--where", "--type", "--label", "--in-stage", "--meta"} <= set(bash_complete("git gto show --", env, facts_repo))
+    options = set(bash_complete("git gto show --", env, facts_repo))
+    assert {"--where", "--type", "--label", "--in-stage", "--meta"} <= options
     assert {"--force", "--print", "--verify", "--out"} <= set(bash_complete("git gto get --", env, facts_repo))
 
 

@@ -44,6 +44,43 @@ def test_facts_match(where, ok):
     assert filters.facts_match({"acc": "0.9", "ds": "a"}, "the model", where) is ok
 
 
+def _registry():
+    """Synthetic tags: m v1 (acc 0.8) in prod, then v2 (acc 0.9, later 0.95 on its
+    assignment) in dev; n v1 without facts, deregistered."""
+    from gitgto import registry as R
+    from gitgto.git import TagRecord
+
+    tags = [("m@v1.0.0", 1, "Registering\n\nAcc: 0.8"), ("m#prod#1", 1, "Assigning"),
+            ("m@v2.0.0", 2, "Registering\n\nAcc: 0.9\nDescription: second"),
+            ("m#dev#2", 2, "Assigning\n\nACC: 0.95"), ("n@v1.0.0", 3, "Registering"), ("n@v1.0.0!", 3, "Deregistering")]
+    records = [TagRecord(name, True, "%040x" % i, "%040x" % commit, "T", "t@x", 1000 + i, "+0000", message)
+               for i, (name, commit, message) in enumerate(tags)]
+    registry = R.build(records)
+    registry.artifacts["m"].annotation = {"type": "model", "labels": ["a", "b"]}
+    return registry
+
+
+def test_select_over_registry_state():
+    from gitgto.facts import of_version
+
+    registry = _registry()
+    m = registry.artifacts["m"]
+    v1, v2 = sorted(m.versions, key=lambda v: v.name)
+    assert of_version(v2) == ({"acc": "0.95"}, "second")  # the later tag's value wins
+    picked = lambda flt, **kw: {k: v if v is None else sorted(x.name for x in v)  # noqa: E731
+                                for k, v in filters.select(registry, flt, **kw).items()}
+    assert picked(filters.Filter()) == {"m": None, "n": None}
+    assert picked(filters.Filter(where=[("acc", "~", "0.9*")])) == {"m": ["v2.0.0"]}
+    assert picked(filters.Filter(stage="prod")) == {"m": ["v1.0.0"]}
+    assert picked(filters.Filter(type="model", labels=["b"])) == {"m": None}
+    assert picked(filters.Filter(labels=["c"])) == {}
+    assert picked(filters.Filter(where=[("acc", "!=", "x")])) == {"m": ["v1.0.0", "v2.0.0"]}  # n: deregistered
+    assert picked(filters.Filter(where=[("acc", "!=", "x")]), active_only=False)["n"] == ["v1.0.0"]
+    chosen = filters.select(registry, filters.Filter(stage="dev"))
+    events = filters.events(sorted(m.events, key=lambda e: e.key), chosen)
+    assert [e.ref for e in events] == ["m@v2.0.0", "m#dev#2"]
+
+
 # -- the commands -------------------------------------------------------------------
 
 
