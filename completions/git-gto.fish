@@ -107,16 +107,23 @@ function __git_gto_flags -a cmd
             string split ' ' -- '-e --must-exist --allow-same-path --dry-run'
         case remove
             echo --dry-run
+        case get
+            string split ' ' -- '--force --print --verify'
     end
     string split ' ' -- '-h --help --traceback'
 end
 
 # Options of command $argv[1] that take the next word as their value.
 function __git_gto_valopts -a cmd
-    set -l write -m --message -F --file --simple --remote -u --local-user --policy-ref
+    set -l write -m --message -F --file --simple --remote -u --local-user --policy-ref --meta --description
+    set -l filters --where --type --label
     switch $cmd
         case show
-            string split ' ' -- '--av --assignments-per-version --vs --versions-per-stage --sort'
+            string split ' ' -- "--av --assignments-per-version --vs --versions-per-stage --sort $filters --in-stage --meta"
+        case history
+            string split ' ' -- "$filters --stage"
+        case get
+            string split ' ' -- '-o --out --policy-ref'
         case describe
             echo --rev
         case status
@@ -243,9 +250,27 @@ function __git_gto_refs
     __git_gto_git for-each-ref --format='%(refname:short)' refs/heads refs/tags refs/remotes
 end
 
-# Arguments for `complete` that describe the value of option $argv[1].
-function __git_gto_value_args -a opt
+# Fact keys (--meta, --where) from the registry: the trailer keys of every tag,
+# in lower case, each followed by $suffix (`=`, or nothing).
+function __git_gto_fact_keys -a suffix
+    __git_gto_parse
+    __git_gto_git for-each-ref --format='%(trailers:only,unfold)' refs/tags | LC_ALL=C awk -v suffix="$suffix" -F': ' '
+		/^[A-Za-z][A-Za-z0-9-]*: / { k = tolower($1); if (!seen[k]++ && (suffix == "" || k != "description")) print k suffix }'
+end
+
+# Arguments for `complete` that describe the value of option $argv[1] (of command $argv[2]).
+function __git_gto_value_args -a opt cmd
     switch $opt
+        case --meta
+            if test "$cmd" = show
+                printf '%s\n' -x -a '(__git_gto_fact_keys)'
+            else
+                printf '%s\n' -x -a '(__git_gto_fact_keys =)'
+            end
+        case --where
+            printf '%s\n' -x -a '(__git_gto_fact_keys =)'
+        case --in-stage
+            printf '%s\n' -x -a '(__git_gto_stages)'
         case -r --repo
             printf '%s\n' -x -a '(__fish_complete_directories (commandline -ct))'
         case --stage
@@ -293,6 +318,7 @@ __git_gto_complete __git_gto_needs_command -f -a describe -d "Display the annota
 __git_gto_complete __git_gto_needs_command -f -a stages -d 'Print the list of stages used in the registry'
 __git_gto_complete __git_gto_needs_command -f -a doctor -d 'Display git-gto version and check the registry for problems'
 __git_gto_complete __git_gto_needs_command -f -a status -d "Compare local GTO tags with a remote's"
+__git_gto_complete __git_gto_needs_command -f -a get -d "Write an artifact's files as they are at a version's commit"
 __git_gto_complete __git_gto_needs_command -f -a verify -d 'Check registry events against the signed-tag policy (.gto-policy)'
 __git_gto_complete __git_gto_needs_command -f -a register -d 'Create an artifact version to signify an important iteration'
 __git_gto_complete __git_gto_needs_command -f -a assign -d 'Assign a stage to a specific artifact version'
@@ -305,16 +331,16 @@ __git_gto_complete __git_gto_needs_command -f -a remove -d "Remove an artifact's
 __git_gto_complete __git_gto_needs_command -s h -l help
 __git_gto_complete __git_gto_needs_command -l version
 
-for cmd in show which latest history check-ref describe stages doctor status verify register assign deprecate unassign deregister annotate remove
+for cmd in show which latest history check-ref describe stages doctor status get verify register assign deprecate unassign deregister annotate remove
     for opt in (__git_gto_flags $cmd)
         __git_gto_complete "__git_gto_using $cmd" (__git_gto_optspec $opt)
     end
     for opt in (__git_gto_valopts $cmd)
-        __git_gto_complete "__git_gto_using $cmd" (__git_gto_optspec $opt) (__git_gto_value_args $opt)
+        __git_gto_complete "__git_gto_using $cmd" (__git_gto_optspec $opt) (__git_gto_value_args $opt $cmd)
     end
 end
 
-__git_gto_complete '__git_gto_arg 0 show which latest history describe register assign deprecate unassign deregister annotate remove' -f -a '(__git_gto_artifacts)'
+__git_gto_complete '__git_gto_arg 0 show which latest history describe get register assign deprecate unassign deregister annotate remove' -f -a '(__git_gto_artifacts)'
 __git_gto_complete '__git_gto_arg 1 register assign' -f -a '(__git_gto_refs)'
 __git_gto_complete '__git_gto_arg 1 deprecate unassign deregister' -f -a '(__git_gto_versions)'
 __git_gto_complete '__git_gto_arg 2 deprecate unassign' -f -a '(__git_gto_stages)'

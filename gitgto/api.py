@@ -274,12 +274,13 @@ def describe(repo, name, rev=None):
     annotation committed with that version. Raises WrongArgs for a shortcut
     with `rev`, NotImplementedInGTO for an ambiguous shortcut."""
     with _printing(False):
-        found = _annotation(repo, name, rev)
+        found, _ = _annotation(repo, name, rev)
     return Annotation(found) if found is not None else None
 
 
 def _annotation(repo, name_or_shortcut, rev=None):
-    """The annotation dict of `describe`, or None."""
+    """(The annotation dict of `describe` or None, the registry Version a
+    shortcut named or None)."""
     from . import annotations as ann
     from . import output, tags
     from .errors import RefNotFound, WrongArgs
@@ -291,24 +292,26 @@ def _annotation(repo, name_or_shortcut, rev=None):
     ws = _open(repo)
     if stage is not None and ws.config.stage_warning(stage):
         output.warn(ws.config.stage_warning(stage))
+    version = None
     if selector or stage:
-        rev = _shortcut_commit(ws, name, selector, stage)
-        if rev is None:
-            return None
+        version = _shortcut_version(ws, name, selector, stage)
+        if version is None:
+            return None, None
+        rev = version.commit
     if rev is not None:
         commit = ws.repo.resolve_commit(rev)
         if commit is None:
             raise RefNotFound(f"Ref '{rev}' was not found in the repository history")
-        return ann.read_at(ws.repo, commit, ws.annotation_memo).get(name)
+        return ann.read_at(ws.repo, commit, ws.annotation_memo).get(name), version
     if ws.repo.root is not None:
         found = ann.load_worktree(ws.repo.root, ws.annotation_memo).get(name)
         if found is not None:
-            return found
+            return found, None
     head = ws.head()
-    return ann.read_at(ws.repo, head, ws.annotation_memo).get(name) if head else None
+    return (ann.read_at(ws.repo, head, ws.annotation_memo).get(name) if head else None), None
 
 
-def _shortcut_commit(ws, name, selector, stage):
+def _shortcut_version(ws, name, selector, stage):
     from . import registry as reg
     from .errors import NotImplementedInGTO
 
@@ -323,7 +326,7 @@ def _shortcut_commit(ws, name, selector, stage):
         versions = [v for v in versions if v in holders.get(stage, ())]
     if len(versions) > 1:
         raise NotImplementedInGTO("Ambiguous naming shortcut: multiple variants found.")
-    return versions[0].commit if versions else None
+    return versions[0] if versions else None
 
 
 def parse_tag(name):
@@ -505,8 +508,11 @@ def _scan(all_branches, all_commits):
     return "all-commits" if all_commits else "all-branches" if all_branches else "head"
 
 
-def _show_registry(repo, registered_only=False, deprecated=False, av=-1, vs=1, sort="timestamp", scan="head"):
-    """`show --json`'s dict (through the registry cache)."""
+def _show_registry(repo, registered_only=False, deprecated=False, av=-1, vs=1, sort="timestamp", scan="head",
+                   flt=None):
+    """`show --json`'s dict (through the registry cache); flt: a
+    filters.Filter, the artifacts it keeps (read past the cache: --where
+    needs the tag messages, which the cache does not keep)."""
     from . import cache
     from . import registry as reg
 
@@ -522,8 +528,14 @@ def _show_registry(repo, registered_only=False, deprecated=False, av=-1, vs=1, s
                 "holders": {stage: [v.name for v in versions] for stage, versions in holders.items()},
                 "stages": sorted(reg.active_stages(art, registered_only))}
 
-    states = cache.artifact_states(ws, "show", options, state, fields="state", annotations=scan,
-                                   commits="deprecated")
+    if flt is not None and flt.active:
+        from . import filters
+
+        registry = ws.registry(fields="full" if flt.where else "state", annotations=scan, commits="deprecated")
+        states = {name: state(registry.artifacts[name]) for name in filters.select(registry, flt)}
+    else:
+        states = cache.artifact_states(ws, "show", options, state, fields="state", annotations=scan,
+                                       commits="deprecated")
     shown = {name: s for name, s in states.items() if deprecated or s["active"]}
     if ws.config.stages is not None:
         stages = list(ws.config.stages)
@@ -549,9 +561,9 @@ def _registry_rows(registry, truncate_hexsha=False):
 
 
 def _show_versions(repo, shortcut, registered_only=False, deprecated=False, av=-1, vs=1, sort="timestamp",
-                   scan="head"):
+                   scan="head", flt=None):
     """(`show NAME --json`'s list (times as ISO text), the artifact's name
-    in tables: `*name` when it has no GTO tags)."""
+    in tables: `*name` when it has no GTO tags); flt: a filters.Filter."""
     from . import output
     from . import registry as reg
     from . import tags
@@ -565,7 +577,8 @@ def _show_versions(repo, shortcut, registered_only=False, deprecated=False, av=-
         tags.check_name(stage)
     if stage is not None and ws.config.stage_warning(stage):
         output.warn(ws.config.stage_warning(stage))  # a query answers nothing; a typo must not be silent
-    art = ws.registry(name, annotations=scan, commits="all").get(name)
+    registry = ws.registry(name, annotations=scan, commits="all")
+    art = registry.get(name)
     versions = []
     if art.is_active or deprecated:
         versions = reg.listed_versions(art, active_only=not deprecated, registered_only=registered_only)
@@ -576,6 +589,14 @@ def _show_versions(repo, shortcut, registered_only=False, deprecated=False, av=-
         versions = [v for v in versions if v.name == selector]
     if stage is not None:
         versions = [v for v in versions if stage in reg.version_stages(v, holders)]
+    if flt is not None and flt.active:
+        from . import filters
+
+        chosen = filters.select(registry, flt, active_only=False)
+        if name not in chosen:
+            versions = []
+        elif chosen[name] is not None:  # (None: no version criteria, every version)
+            versions = [v for v in versions if v in chosen[name]]
     return [version_object(art, v, holders) for v in versions], art.display_name
 
 
@@ -604,14 +625,26 @@ def history(repo, artifact=None, ascending=False, table=False, truncate_hexsha=F
     return [_dated(history_entry(e)) for e in events]
 
 
-def _history(repo, artifact=None, ascending=False, fields="full"):
-    """The events (gitgto.registry.Event) of the registry or of one artifact."""
+def _history(repo, artifact=None, ascending=False, fields="full", flt=None):
+    """The events (gitgto.registry.Event) of the registry or of one artifact;
+    flt: a filters.Filter, the events of what it keeps (read past the
+    registry cache: --where needs the tag messages, --type and --label the
+    annotations)."""
     from . import registry as reg
     from . import tags
 
     if artifact is not None:
         tags.check_artifact(artifact)
     ws = _open(repo)
+    if flt is not None and flt.active:
+        from . import filters
+
+        fields = "full" if fields == "full" or flt.where else "state"
+        registry = ws.registry(artifact, fields=fields, annotations="head" if flt.on_artifacts else None)
+        events = filters.events(reg.history(registry, artifact, ascending), filters.select(registry, flt))
+        if not flt.on_artifacts:  # (else the registry read with annotations warned)
+            ws.warn_if_annotations_broken(artifact)
+        return events
     if artifact is None:  # the whole registry: through the registry cache
         from . import cache
 
@@ -647,14 +680,17 @@ def _simple(simple):
 
 
 def _write(ws, artifact, make_plan, *, dry_run, push, remote, stdout, sign, key, policy_ref, author,
-           author_email):
+           author_email, meta=None, description=None):
     """Plan, check, create (or delete), push; the event of the last tag made
-    (an Event), None for deletions; the plan (a list) for dry_run."""
+    (an Event), None for deletions; the plan (a list) for dry_run. meta:
+    facts for every new tag, {KEY: VALUE} or ["KEY=VALUE"] (trailers)."""
     from types import SimpleNamespace
 
     from . import apply
 
-    signing = SimpleNamespace(sign=sign, local_user=key, policy_ref=policy_ref)
+    if isinstance(meta, dict):
+        meta = [f"{k}={v}" for k, v in meta.items()]
+    signing = SimpleNamespace(sign=sign, local_user=key, policy_ref=policy_ref, meta=meta, description=description)
     ident = (author, author_email) if author or author_email else None
     with _printing(stdout):
         done = apply.execute(ws, artifact, make_plan, dry_run, push, remote, signing=signing, ident=ident)
@@ -675,7 +711,7 @@ def _bump_part(version, bump_major, bump_minor, bump_patch):
 
 def register(repo, name, ref, version=None, message=None, simple=None, force=False, bump_major=False,
              bump_minor=False, bump_patch=False, push=False, stdout=False, author=None, author_email=None,
-             *, dry_run=False, remote="origin", sign=None, key=None, policy_ref=None):
+             *, dry_run=False, remote="origin", sign=None, key=None, policy_ref=None, meta=None, description=None):
     """Register `ref` (default in gto: required) as a new version of `name`:
     `version`, or a bump of the latest (patch by default; v0.0.1 first).
     Returns the registration (an Event). author/author_email: the tagger."""
@@ -692,12 +728,13 @@ def register(repo, name, ref, version=None, message=None, simple=None, force=Fal
         return plan.plan_register(req, commit, version, part)
 
     return _write(ws, name, make, dry_run=dry_run, push=push, remote=remote, stdout=stdout, sign=sign, key=key,
-                  policy_ref=policy_ref, author=author, author_email=author_email)
+                  policy_ref=policy_ref, author=author, author_email=author_email, meta=meta,
+                  description=description)
 
 
 def assign(repo, name, stage, version=None, ref=None, name_version=None, message=None, simple=False,
            force=False, push=False, skip_registration=False, stdout=False, author=None, author_email=None,
-           *, dry_run=False, remote="origin", sign=None, key=None, policy_ref=None):
+           *, dry_run=False, remote="origin", sign=None, key=None, policy_ref=None, meta=None, description=None):
     """Assign `stage` to a version of `name`: the registered `version`, or
     the commit `ref` (registered first as `name_version`, or the next
     version, unless skip_registration). Returns the assignment (an Event)."""
@@ -720,11 +757,12 @@ def assign(repo, name, stage, version=None, ref=None, name_version=None, message
         return plan.plan_assign(req, stage, commit, wanted, skip_registration)
 
     return _write(ws, name, make, dry_run=dry_run, push=push, remote=remote, stdout=stdout, sign=sign, key=key,
-                  policy_ref=policy_ref, author=author, author_email=author_email)
+                  policy_ref=policy_ref, author=author, author_email=author_email, meta=meta,
+                  description=description)
 
 
 def _deprecation(repo, name, ref, version, stage, message, stdout, simple, force, delete, push, author,
-                 author_email, dry_run, remote, sign, key, policy_ref):
+                 author_email, dry_run, remote, sign, key, policy_ref, meta, description):
     """unassign, deregister and deprecate: the three forms of `deprecate`."""
     from . import plan, tags
     from .errors import WrongArgs
@@ -751,7 +789,8 @@ def _deprecation(repo, name, ref, version, stage, message, stdout, simple, force
         return plan.plan_deprecate(req, commit, head, delete)
 
     return _write(ws, name, make, dry_run=dry_run, push=push, remote=remote, stdout=stdout, sign=sign, key=key,
-                  policy_ref=policy_ref, author=author, author_email=author_email)
+                  policy_ref=policy_ref, author=author, author_email=author_email, meta=meta,
+                  description=description)
 
 
 def _version_at(ws, name, commit):
@@ -769,7 +808,7 @@ def _version_at(ws, name, commit):
 
 def unassign(repo, name, ref=None, version=None, stage=None, message=None, stdout=False, simple=None, force=False,
              delete=False, push=False, author=None, author_email=None, *, dry_run=False, remote="origin",
-             sign=None, key=None, policy_ref=None):
+             sign=None, key=None, policy_ref=None, meta=None, description=None):
     """Unassign `stage` from `version` (or the version at `ref`) of `name`;
     delete=True deletes the stage's tags instead. Returns the unassignment
     (an Event), None with delete."""
@@ -778,12 +817,12 @@ def unassign(repo, name, ref=None, version=None, stage=None, message=None, stdou
     if stage is None:
         raise WrongArgs("'stage' is required")
     return _deprecation(repo, name, ref, version, stage, message, stdout, simple, force, delete, push, author,
-                        author_email, dry_run, remote, sign, key, policy_ref)
+                        author_email, dry_run, remote, sign, key, policy_ref, meta, description)
 
 
 def deregister(repo, name, ref=None, version=None, message=None, stdout=False, simple=None, force=False,
                delete=False, push=False, author=None, author_email=None, *, dry_run=False, remote="origin",
-               sign=None, key=None, policy_ref=None):
+               sign=None, key=None, policy_ref=None, meta=None, description=None):
     """Deregister `version` (or the version at `ref`) of `name`; delete=True
     deletes the version's tags instead. Returns the deregistration (an
     Event), None with delete."""
@@ -792,17 +831,17 @@ def deregister(repo, name, ref=None, version=None, message=None, stdout=False, s
     if version is None and ref is None:
         raise WrongArgs("One and only one of (version, rev) must be specified.")
     return _deprecation(repo, name, ref, version, None, message, stdout, simple, force, delete, push, author,
-                        author_email, dry_run, remote, sign, key, policy_ref)
+                        author_email, dry_run, remote, sign, key, policy_ref, meta, description)
 
 
 def deprecate(repo, name, ref=None, message=None, stdout=False, simple=None, force=False, delete=False,
               push=False, author=None, author_email=None, *, dry_run=False, remote="origin", sign=None, key=None,
-              policy_ref=None):
+              policy_ref=None, meta=None, description=None):
     """Deprecate artifact `name` (the tag goes on `ref`, default HEAD);
     delete=True deletes all its tags instead. Returns the deprecation (an
     Event), None with delete."""
     return _deprecation(repo, name, ref, None, None, message, stdout, simple, force, delete, push, author,
-                        author_email, dry_run, remote, sign, key, policy_ref)
+                        author_email, dry_run, remote, sign, key, policy_ref, meta, description)
 
 
 # -- annotations (gto 0.2.x) ------------------------------------------------------

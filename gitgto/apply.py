@@ -37,9 +37,11 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
     """make_plan(registry, records) -> [Action]; re-run after a lost race.
     signing: the command's parsed arguments (`sign`, `local_user`,
     `policy_ref`): how to sign, and the policy every new tag is checked
-    against before anything is created. ident: (name, email) of the
+    against before anything is created; `meta`, `description`: facts
+    every new tag carries (facts.py). ident: (name, email) of the
     tagger (the API's author=), default git's."""
     sign, key = (signing.sign, signing.local_user) if signing is not None else (None, None)
+    facts = _facts(signing)
     governance = _governance(ws, signing)
     if push and not ws.remote_url and remote.startswith("-"):
         raise GTOError(f"Invalid remote '{remote}': a remote name or URL must not start with '-'")
@@ -60,6 +62,8 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
     for attempt in range(ATTEMPTS):
         registry = ws.registry(artifact, fields="state")  # plans need no messages
         actions = make_plan(registry, ws.records)
+        if facts:
+            _add_facts(actions, facts)
         verdicts = governance.check_actions(registry, ws.records, actions, sign, key) if governance else []
         if dry_run:
             for action in actions:
@@ -77,6 +81,26 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
     else:
         raise GTOError("Other writers kept changing this artifact's tags; nothing more was done. Try again.")
     return done
+
+
+def _facts(args):
+    """--meta/--description of the command (None for a caller without them)."""
+    meta, description = getattr(args, "meta", None), getattr(args, "description", None)
+    if not meta and description is None:
+        return None
+    from .facts import collect
+
+    return collect(meta, description)
+
+
+def _add_facts(actions, facts):
+    """Facts go in every tag the write creates, as trailers of its message
+    (signed with it when the tag is signed)."""
+    from .facts import with_trailers
+
+    for action in actions:
+        if not action.delete:
+            action.message = with_trailers(action.message, facts)
 
 
 def _governance(ws, signing):

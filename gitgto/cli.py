@@ -122,6 +122,60 @@ def write_options(parser, simple=True):
                          help="do not sign the tags, even when tag.gpgSign is set")
     policy_ref_option(parser, "the policy the new tags are checked against is read from REF's committed tree "
                               "(default: HEAD)")
+    fact_options(parser)
+
+
+def _argument(check):
+    """An argparse `type` from a facts.py check: its error is a usage error."""
+    def convert(text):
+        from .facts import FactError
+
+        try:
+            return check(text)
+        except FactError as exc:
+            raise argparse.ArgumentTypeError(str(exc))
+    return convert
+
+
+def _meta_arg(text):
+    from .facts import parse_meta_arg
+
+    return parse_meta_arg(text)
+
+
+def _description_arg(text):
+    from .facts import check_value
+
+    return check_value(text, "--description")
+
+
+def _where_arg(text):
+    from .filters import parse_where
+
+    return parse_where(text)
+
+
+def filter_options(parser, stage_option="--stage"):
+    """The filters of every listing (gitgto/filters.py)."""
+    parser.add_argument("--where", action="append", type=_argument(_where_arg), metavar="KEY=VALUE",
+                        help="only versions whose fact KEY equals VALUE; also KEY!=VALUE (differs or is "
+                             "missing) and KEY~GLOB (a shell pattern); repeatable, all must hold")
+    parser.add_argument("--type", metavar="TYPE", help="only artifacts of this type (from their annotation)")
+    parser.add_argument("--label", action="append", metavar="LABEL",
+                        help="only artifacts with this label (from their annotation); repeatable")
+    parser.add_argument(stage_option, dest="filter_stage", metavar="STAGE",
+                        help="only versions that hold STAGE now")
+
+
+def fact_options(parser):
+    """--meta/--description of every write: facts written as git trailers at
+    the end of the tag message (gitgto/facts.py has the grammar)."""
+    parser.add_argument("--meta", action="append", type=_argument(_meta_arg), metavar="KEY=VALUE",
+                        help="a fact about the version, written as the trailer `Key: VALUE` at the end of "
+                             "the tag message (repeatable; KEY: a letter, then letters, digits, '-'; "
+                             "case-insensitive; VALUE: one line)")
+    parser.add_argument("--description", type=_argument(_description_arg), metavar="TEXT",
+                        help="a one-line description of the version (the trailer `Description: TEXT`)")
 
 
 def policy_ref_option(parser, text):

@@ -312,6 +312,38 @@ class Repo:
                     found.append((path, kind_oid[2]))
         return found
 
+    def tree_entry(self, commit, path):
+        """(mode, type, object id) of `path` (no trailing '/') in the tree of
+        `commit`, or None when it has no such entry. Paths are literal."""
+        res = self._run("ls-tree", "-z", "--full-tree", "--end-of-options", commit, "--", path, ok=(0, 128))
+        for entry in res.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, found = entry.partition("\t")
+            parts = meta.split()
+            if found == path and len(parts) == 3:
+                return parts[0], parts[1], parts[2]
+        return None
+
+    def list_tree(self, tree):
+        """[(mode, type, object id, path)] of every entry under the tree
+        `tree` (an object id), recursively, paths relative to it."""
+        out = self._run("ls-tree", "-r", "-z", "--end-of-options", tree).stdout
+        entries = []
+        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and path:
+                entries.append((parts[0], parts[1], parts[2], path))
+        return entries
+
+    def stream_blobs(self, oids, out):
+        """Every blob of `oids` through one `git cat-file --batch`, its output
+        handed to `out.write` chunk by chunk as git writes it (a blob of any
+        size never sits in memory whole)."""
+        for oid in oids:
+            if not oid or any(c not in "0123456789abcdef" for c in oid):
+                raise GTOError(f"Invalid object id {oid!r}")
+        self._run("cat-file", "--batch", stdin="".join(o + "\n" for o in oids).encode(), out=out)
+
     def fetch_tag(self, remote, name, patterns=()):
         """Re-fetch one tag as the remote has it (CI checkouts rewrite the
         triggering annotated tag as a lightweight one); then, best effort and

@@ -41,10 +41,16 @@ def check_ref_object(e):
 
 
 def history_entry(e):
-    """One `history --json` entry, GTO's keys in GTO's order."""
+    """One `history --json` entry, GTO's keys in GTO's order, then git-gto's
+    `meta` ({key: value}, {} when none) and `description` (str or None): the
+    facts of this event's own tag."""
+    from .facts import parse
+
+    meta, description = parse(e.message)
     return {"timestamp": _time(e), "artifact": e.artifact, "event": e.kind, "priority": PRIORITY[e.kind],
             "version": e.version, "stage": e.stage, "commit": e.commit, "author": e.author,
-            "author_email": e.email, "message": e.message, "ref": e.ref}
+            "author_email": e.email, "message": e.message, "ref": e.ref,
+            "meta": meta, "description": description}
 
 
 def _authored(obj, event):
@@ -71,8 +77,10 @@ def vstage_object(vs):
 def version_object(art, version, holders):
     """One entry of `show NAME --json`: GTO's Version.dict_state() with the
     stages the version holds after --vs/--av (GTO leaves out `enrichments`,
-    the commit events, here too), then git-gto's `commit`, `registered` and
-    `active`."""
+    the commit events, here too), then git-gto's `commit`, `registered`,
+    `active`, `meta` and `description` (the version's facts, facts.of_version)."""
+    from .facts import of_version
+
     stages = [version.stages[s] for s in reg.version_stages(version, holders)]
     events = version.events
     if version.registrations:
@@ -88,4 +96,5 @@ def version_object(art, version, holders):
     data.update(_authored(version, version.authoring_event))
     data["discovered"] = version.discovered
     data.update({"commit": version.commit, "registered": version.is_registered, "active": version.is_active})
+    data["meta"], data["description"] = of_version(version)
     return data

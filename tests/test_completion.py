@@ -432,3 +432,34 @@ def test_every_command_in_every_file(command):
     if command not in ALIASES:
         loop = re.search(r"^for cmd in (.*)$", fish, re.M).group(1).split()
         assert command in loop, "fish: no options"
+
+
+@pytest.fixture(scope="module")
+def facts_repo(env, tmp_path_factory):
+    """Tags whose messages end with fact trailers (git gto register --meta)."""
+    path = tmp_path_factory.mktemp("facts")
+    git(env, path, "init", "-q")
+    git(env, path, "commit", "-q", "--allow-empty", "-m", "init")
+    git(env, path, "tag", "-a", "m@v1.0.0", "-m", "Registering\n\nAccuracy: 0.9\nData-Set: q1\nDescription: x")
+    git(env, path, "tag", "-a", "m#prod#1", "-m", "Assigning\n\nApproved-By: bob\nnot a trailer paragraph: no")
+    git(env, path, "tag", "-a", "plain", "-m", "Fixed: not a trailer, the subject")
+    return path
+
+
+@needs_git_bash
+def test_bash_fact_keys_from_the_registry(env, facts_repo):
+    keys = ["accuracy=", "data-set="]  # (description: --description; the 2nd tag's block is not all trailers)
+    assert sorted(bash_complete("git gto register m --meta ", env, facts_repo)) == keys
+    assert sorted(bash_complete("git gto show --where ", env, facts_repo)) == keys
+    assert bash_complete("git gto history --where d", env, facts_repo) == ["data-set="]
+    assert sorted(bash_complete("git gto show m --meta ", env, facts_repo)) == ["accuracy", "data-set", "description"]
+    options = set(bash_complete("git gto show --", env, facts_repo))
+    assert {"--where", "--type", "--label", "--in-stage", "--meta"} <= options
+    assert {"--force", "--print", "--verify", "--out"} <= set(bash_complete("git gto get --", env, facts_repo))
+
+
+@needs_fish
+def test_fish_fact_keys_from_the_registry(env, facts_repo):
+    assert fish_complete("git gto assign m --meta ", env, facts_repo) == ["accuracy=", "data-set="]
+    assert fish_complete("git gto show m --meta ", env, facts_repo) == ["accuracy", "data-set", "description"]
+    assert fish_complete("git gto get ", env, facts_repo) == ["m"]

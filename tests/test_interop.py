@@ -69,7 +69,8 @@ def version_stages(gto_json):
     return rows
 
 
-OUR_EXTRA_KEYS = {"show": ("commit", "registered", "active"), "check-ref": ("commit",)}
+OUR_EXTRA_KEYS = {"show": ("commit", "registered", "active", "meta", "description"), "check-ref": ("commit",),
+                  "history": ("meta", "description")}
 
 
 def without(data, keys):
@@ -98,7 +99,8 @@ def compare(r, gto_bin):
         assert gto(r, gto_bin, "show", f"{name}@greatest", "--ref") == r.gto("show", f"{name}@greatest", "--ref").out
     theirs_h, ours_h = both_json(r, gto_bin, "history")
     # The same entries; ties in time are ordered by priority in GTO, by counter and name here.
-    assert sorted(theirs_h, key=lambda e: e["ref"]) == sorted(ours_h, key=lambda e: e["ref"])
+    assert sorted(theirs_h, key=lambda e: e["ref"]) == \
+        sorted((without(e, OUR_EXTRA_KEYS["history"]) for e in ours_h), key=lambda e: e["ref"])
     kinds = {}  # one tag of each event kind and of each artifact: GTO starts slowly
     for event in ours_h:
         kinds.setdefault(event["event"], event)
@@ -247,3 +249,23 @@ def test_what_needs_force_is_what_gto_cannot_read(tmp_path, gto_bin):
     r.gto("assign", "rc", "--stage", "prod")
     res = r.run([gto_bin, "show"], check=False, env={"GTO_EMOJIS": "false"})
     assert res.code != 0 and "Multiple versions" in res.out + res.err
+
+
+def test_tags_with_facts_read_the_same_in_gto(tmp_path, gto_bin):
+    """Facts are trailers of the message (facts.py): gto 1.10.1 reads every
+    such tag, the message (trailers included) as the text it is."""
+    r = GtoRepo(tmp_path)
+    r.commit("init")
+    r.gto("register", "m", "--meta", "accuracy=0.93", "--meta", "Data-Set=s3://b/2024",
+          "--description", "first model")
+    r.tick()
+    r.gto("assign", "m", "--stage", "prod", "--meta", "approved-by=bob", "-m", "ship it")
+    r.commit("2")
+    r.gto("register", "m", "--bump-minor", "--description", "second: more data")
+    r.tick()
+    r.gto("deprecate", "m", "v0.0.1", "prod", "--meta", "reason=rollback")
+    compare(r, gto_bin)
+    history = json.loads(gto(r, gto_bin, "history", "m", "--json"))
+    messages = {e["ref"]: e["message"] for e in history}
+    assert messages["m@v0.0.1"].endswith("\n\nAccuracy: 0.93\nData-Set: s3://b/2024\nDescription: first model")
+    assert messages["m#prod#1"] == "ship it\n\nApproved-By: bob"

@@ -203,12 +203,12 @@ def test_show_stage_shortcut_keeps_every_stage_of_the_version(showcase):
 
 
 def test_show_artifact_json(showcase):
-    """GTO's version objects (DECISIONS §5), then git-gto's commit/registered/active."""
+    """GTO's version objects (DECISIONS §5), then git-gto's commit/registered/active/meta/description."""
     data = json.loads(showcase.gto("show", "rf", "--json").out)
     assert [list(d) for d in data] == [["artifact", "commit_hexsha", "version", "registrations", "deregistrations",
                                         "stages", "is_active", "activated_at", "created_at", "author",
                                         "author_email", "message", "ref", "discovered", "commit",
-                                        "registered", "active"]] * 2
+                                        "registered", "active", "meta", "description"]] * 2
     registered = iso(showcase_time(showcase, "rf@v1.2.4"))
     staged = iso(showcase_time(showcase, "rf#staging#2"))
     who = {"author": "GTO Tester", "author_email": "tester@example.com"}
@@ -227,7 +227,7 @@ def test_show_artifact_json(showcase):
                     "message": "Assigning stage staging to artifact rf", "ref": "rf#staging#2"}],
         "is_active": True, "activated_at": registered, "created_at": registered, **who,
         "message": "Registering artifact rf version v1.2.4", "ref": "rf@v1.2.4", "discovered": False,
-        "commit": showcase.c2, "registered": True, "active": True,
+        "commit": showcase.c2, "registered": True, "active": True, "meta": {}, "description": None,
     }
     assert [s["stage"] for s in data[1]["stages"]] == ["production"] and data[1]["commit_hexsha"] == showcase.c1
     assert [a["tag"] for a in data[1]["stages"][0]["assignments"]] == ["rf#production#1", "rf#production#4"]
@@ -435,9 +435,11 @@ def test_history_json(showcase):
         "priority": 5, "version": "v1.2.3", "stage": "production", "commit": showcase.c1,
         "author": "GTO Tester", "author_email": "tester@example.com",
         "message": "Assigning stage production to artifact rf", "ref": "rf#production#4",
+        "meta": {}, "description": None,
     }
     assert list(data[0]) == ["timestamp", "artifact", "event", "priority", "version", "stage", "commit",
-                             "author", "author_email", "message", "ref"]  # GTO's order
+                             "author", "author_email", "message", "ref",  # GTO's order
+                             "meta", "description"]  # then git-gto's facts
     assert data[-1]["stage"] is None and data[-1]["event"] == "registration"
 
 

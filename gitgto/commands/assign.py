@@ -8,6 +8,7 @@ examples:
   git gto assign churn HEAD --stage dev                 registers HEAD first if needed
   git gto assign churn HEAD --version v3.2.0 --stage dev
   git gto assign churn --version v3.0.0 --stage prod --simple true   (tag churn#prod)
+  git gto assign churn --version v3.1.0 --stage prod --meta approved-by=ada   (a fact, see git-gto-register(1))
 
 `git gto promote` is the same command.
 
@@ -39,5 +40,5 @@ def run(args):
                ref=args.ref, name_version=args.version if args.ref is not None else None, message=args.message,
                simple=args.simple, force=args.force, push=args.push, skip_registration=args.skip_registration,
                stdout=True, dry_run=args.dry_run, remote=args.remote, sign=args.sign, key=args.local_user,
-               policy_ref=args.policy_ref)
+               policy_ref=args.policy_ref, meta=args.meta, description=args.description)
     return 0

@@ -35,7 +35,7 @@ def run(args):
     version, stage = getattr(args, "version", None), getattr(args, "stage", None)
     options = dict(message=args.message, stdout=True, simple=args.simple, force=args.force, delete=args.delete,
                    push=args.push, dry_run=args.dry_run, remote=args.remote, sign=args.sign, key=args.local_user,
-                   policy_ref=args.policy_ref)
+                   policy_ref=args.policy_ref, meta=args.meta, description=args.description)
     if stage is not None:
         api.unassign(args.repo, args.artifact, version=version, stage=stage, **options)
     elif version is not None:

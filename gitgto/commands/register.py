@@ -8,6 +8,13 @@ examples:
   git gto register churn HEAD --version v3.1.0
   git gto register churn --bump-minor
   git gto register churn v3.1.0-rc.1-commit --version v3.1.0 --force   (a 2nd version on one commit)
+  git gto register churn --meta accuracy=0.94 --meta dataset=2026-q3 --description 'retrained on Q3'
+
+--meta and --description are facts about the version, written as git trailers at the end of
+the tag message (`Accuracy: 0.94`): gto 1.x reads the tag as before, `git for-each-ref
+--format='%(trailers:key=accuracy,valueonly)'` reads the fact, and show, describe, history
+and their --where filters use them. A key is an ASCII letter, then letters, digits and '-'
+(not last), at most 64 characters, case-insensitive; a value is one line of printable text.
 
 A second version on one commit, or a deregistered version registered again, needs --force:
 gto 1.x cannot read either, and a warning line on stderr says so. Without --version, names
@@ -34,5 +41,5 @@ def run(args):
     api.register(args.repo, args.artifact, args.ref, version=args.version, message=args.message,
                  simple=args.simple, force=args.force, bump_major=args.bump_major, bump_minor=args.bump_minor,
                  bump_patch=args.bump_patch, push=args.push, stdout=True, dry_run=args.dry_run,
-                 remote=args.remote, sign=args.sign, key=args.local_user, policy_ref=args.policy_ref)
+                 remote=args.remote, sign=args.sign, key=args.local_user, policy_ref=args.policy_ref, meta=args.meta, description=args.description)
     return 0

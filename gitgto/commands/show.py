@@ -12,6 +12,18 @@ examples:
   git gto show churn#prod --ref      the tag of the version in prod (for Makefiles)
   git gto show churn@latest --version
   git gto show --json                GTO's JSON schema of the registry
+  git gto show churn --where dataset=2024-q1 --meta accuracy
+                                     versions with that fact, and a column of their accuracy
+  git gto show --type model --label nlp --in-stage prod
+                                     the nlp models that have a version in prod
+  git gto show churn --where 'accuracy~0.9*' --json
+
+Filters (--where, --type, --label, --in-stage) pick what every output form
+lists, --json included. --where reads a version's facts (`--meta KEY=VALUE` of
+register/assign, stored as trailers of the tag message); `description` is a
+key too. KEY!=VALUE also keeps versions without the fact; KEY~GLOB takes a
+shell pattern. --in-stage: versions that hold the stage now (`show --stage`
+is GTO's "print stages only").
 """
 
 
@@ -36,6 +48,10 @@ def build_parser():
                    help="also read annotations from the heads of all local branches")
     p.add_argument("-A", "--all-commits", action="store_true",
                    help="also read annotations from every commit of every local branch")
+    cli.filter_options(p, "--in-stage")
+    p.add_argument("--meta", action="append", metavar="KEY",
+                   help="show NAME: a column with the fact KEY of each version (repeatable; default: one "
+                        "`meta` column, and `description`, when any version has facts)")
     return p
 
 
@@ -66,9 +82,9 @@ def _query(args):
 
 
 def show_registry(args):
-    from .. import api
+    from .. import api, filters
 
-    registry = api._show_registry(args.repo, **_query(args))
+    registry = api._show_registry(args.repo, **_query(args), flt=filters.from_args(args))
     flag = line_flag(args)
     if args.json:
         output.print_json(registry)
@@ -85,9 +101,9 @@ def show_registry(args):
 
 
 def show_artifact(args):
-    from .. import api
+    from .. import api, filters
 
-    versions, display_name = api._show_versions(args.repo, args.artifact, **_query(args))
+    versions, display_name = api._show_versions(args.repo, args.artifact, **_query(args), flt=filters.from_args(args))
     flag = line_flag(args)
     if flag == "name":
         raise GTOError("Cannot apply --name")
@@ -98,7 +114,31 @@ def show_artifact(args):
     if flag in ("version", "stage", "ref"):
         output.values(row[flag] for row in rows)
     else:
-        output.table(["artifact", "version", "stage", "created_at", "ref"],
-                     [[row["artifact"], row["version"], row["stage"], row["created_at"], row["ref"]] for row in rows],
-                     plain=args.plain)
+        header = ["artifact", "version", "stage", "created_at", "ref"]
+        table = [[row[c] for c in header] for row in rows]
+        _add_fact_columns(header, table, versions, args.meta)
+        output.table(header, table, plain=args.plain)
     return 0
+
+
+def _add_fact_columns(header, rows, versions, keys):
+    """The versions' facts: the columns `--meta KEY` names, else a `meta`
+    column (`key=value, ...`) and a `description` column, each only when
+    some version has one."""
+    from ..facts import check_key
+
+    facts = [(v["meta"], v["description"]) for v in versions]
+    if keys:
+        keys = [check_key(k) for k in keys]
+        header.extend(keys)
+        for row, (meta, description) in zip(rows, facts):
+            row.extend(description if k == "description" else meta.get(k) for k in keys)
+        return
+    if any(meta for meta, _ in facts):
+        header.append("meta")
+        for row, (meta, _) in zip(rows, facts):
+            row.append(", ".join(f"{k}={v}" for k, v in meta.items()) or None)
+    if any(description is not None for _, description in facts):
+        header.append("description")
+        for row, (_, description) in zip(rows, facts):
+            row.append(description)
