@@ -48,7 +48,7 @@ def _registry():
     """Synthetic tags: m v1 (acc 0.8) in prod, then v2 (acc 0.9, later 0.95 on its
     assignment) in dev; n v1 without facts, deregistered."""
     from gitgto import registry as R
-    from gitgto.git import TagRecord
+    from gitgto.records import TagRecord
 
     tags = [("m@v1.0.0", 1, "Registering\n\nAcc: 0.8"), ("m#prod#1", 1, "Assigning"),
             ("m@v2.0.0", 2, "Registering\n\nAcc: 0.9\nDescription: second"),
