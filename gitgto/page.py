@@ -26,7 +26,7 @@ HREF = "<!--artifact-href-->"
 EVENTS = ("registration", "deregistration", "assignment", "unassignment", "deprecation")
 
 _FRAGMENT = re.compile(r"^<!-- fragment: ([a-z-]+) -->\n", re.M)
-_SLOT = re.compile(r"\{\{([a-z_]+)\}\}")
+_SLOT = re.compile(r"\{\{([a-z0-9_]+)\}\}")
 
 
 class Template:
