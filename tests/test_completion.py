@@ -196,6 +196,7 @@ def test_bash_fixed_values(env, repo):
     assert bash_complete("git gto show --sort=s", env, repo) == ["semver"]
     assert bash_complete("git gto register x --simple ", env, repo) == ["auto", "true", "false"]
     assert bash_complete("git gto status --remote ", env, repo) == ["origin"]
+    assert bash_complete("git gto page --pages ", env, repo) == ["auto", "one", "per-artifact"]
 
 
 @needs_git_bash
