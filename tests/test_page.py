@@ -16,7 +16,7 @@ import pytest
 
 from gitgto import page
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "google-chrome") if shutil.which(n)), None)
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="no headless Chromium: apt-get install chromium (.ci/run installs it)")
 EVIL = "<script>alert('x')</script>"
