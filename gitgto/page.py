@@ -82,6 +82,10 @@ def artifact_href(name, split):
     return ARTIFACT_PAGE.format(slug(name)) if split else "#a-" + slug(name)
 
 
+def count(n, noun):
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def short(value):
     if isinstance(value, str) and len(value) == 40 and all(c in "0123456789abcdef" for c in value):
         return value[:7]
@@ -325,7 +329,7 @@ def site(title, parts, boards, stages, verdicts=None, split=None, version="", po
     names = sorted(parts)
     all_stages = sorted(set(stages) | {s for p in parts.values() for s in p["stages"]})
     checked = f"; every event checked against {policy}" if policy else ""
-    subtitle = f"{len(boards)} artifacts, {events} events{checked}"
+    subtitle = f"{count(len(parts), 'artifact')}, {count(events, 'event')}{checked}"
     board = board_html(boards, stages, split, t)
     if not split:
         sections = "".join(parts[n]["section"] for n in names)
@@ -348,6 +352,6 @@ def site(title, parts, boards, stages, verdicts=None, split=None, version="", po
         rows = "".join(html for _, html in p["rows"]).replace(HREF, escape(artifact_href(n, True)))
         body = p["section"] + history_html([rows], [n], p["stages"], verdicts, t, events_html=events_html)
         nav = [("index.html", "← Registry"), ("#history", "History")]
-        pages[artifact_href(n, True)] = _page(t, f"{n} — {title}", f"{p['versions']} versions, "
-                                                        f"{p['events']} events{checked}", nav, body, version)
+        subtitle = f"{count(p['versions'], 'version')}, {count(p['events'], 'event')}{checked}"
+        pages[artifact_href(n, True)] = _page(t, f"{n} — {title}", subtitle, nav, body, version)
     return pages

@@ -161,24 +161,25 @@ class Parsed(HTMLParser):
         return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
 
 
-def write(repo, *args, tz="+0000"):
-    """A write at the next tick of the test clock (in time zone `tz`)."""
-    return repo.gto(*args, env={"GIT_COMMITTER_DATE": f"@{repo.tick()} {tz}"})
+def write(repo, *args, tz="+0000", step=1):
+    """A write `step` seconds after the previous event of the test clock (in time zone `tz`)."""
+    return repo.gto(*args, env={"GIT_COMMITTER_DATE": f"@{repo.tick(step)} {tz}"})
 
 
-def registry(repo):
-    """Two artifacts, three stages, a tag message and an annotation with markup in them."""
-    repo.write("artifacts.yaml", f"churn:\n  type: model\n  path: models/churn.pkl\n  description: \"{EVIL}\"\n")
+def registry(repo, step=1, note=EVIL):
+    """Two artifacts, three stages, a tag message and an annotation with
+    `note` (markup) in them."""
+    repo.write("artifacts.yaml", f"churn:\n  type: model\n  path: models/churn.pkl\n  description: \"{note}\"\n")
     repo.commit("first", {"model.pkl": "1"})
-    write(repo, "register", "churn", "-m", f"first model {EVIL}")
-    write(repo, "assign", "churn", "--version", "v0.0.1", "--stage", "dev")
+    write(repo, "register", "churn", "-m", f"first model {note}", step=step)
+    write(repo, "assign", "churn", "--version", "v0.0.1", "--stage", "dev", step=step)
     repo.commit("second", {"model.pkl": "2"})
-    write(repo, "register", "churn", "--bump-minor", tz="+0200")
-    write(repo, "assign", "churn", "--version", "v0.1.0", "--stage", "staging")
-    write(repo, "assign", "churn", "--version", "v0.1.0", "--stage", "prod", tz="-0530")
-    write(repo, "register", "segment")
-    write(repo, "assign", "segment", "--version", "v0.0.1", "--stage", "dev")
-    write(repo, "unassign", "churn", "v0.0.1", "dev")
+    write(repo, "register", "churn", "--bump-minor", tz="+0200", step=step)
+    write(repo, "assign", "churn", "--version", "v0.1.0", "--stage", "staging", step=step)
+    write(repo, "assign", "churn", "--version", "v0.1.0", "--stage", "prod", tz="-0530", step=step)
+    write(repo, "register", "segment", step=step)
+    write(repo, "assign", "segment", "--version", "v0.0.1", "--stage", "dev", step=step)
+    write(repo, "unassign", "churn", "v0.0.1", "dev", step=step)
     return repo
 
 
@@ -396,11 +397,12 @@ def test_browser_without_javascript_shows_everything_but_filters(reg, tmp_path):
 
 
 @needs_chromium
-def test_browser_screenshot(reg, tmp_path):
-    """A screenshot of a small registry (a policy marking its events); with
-    GTO_SCREENSHOT_DIR set, kept there as registry-page.png (the README's)."""
+def test_browser_screenshot(repo, tmp_path):
+    """A screenshot of a small registry (events days apart, a policy marking
+    them); with GTO_SCREENSHOT_DIR set, kept there as registry-page.png (the README's)."""
+    reg = registry(repo, step=2 * 86400, note="who leaves next month")
     reg.commit("policy", {".gto-policy": "stages:\n  prod: {from: [staging]}\n"})
-    reg.git("tag", "-a", "segment#prod#9", "-m", "straight to prod", "HEAD", when=reg.tick())
+    reg.git("tag", "-a", "segment#prod#9", "-m", "straight to prod", "HEAD", when=reg.tick(86400))
     _, out = write_page(reg, "--title", "acme/models: artifact registry")
     shot = tmp_path / "registry-page.png"
     chromium(tmp_path, (out / "index.html").as_uri(), f"--screenshot={shot}", "--window-size=1200,1180")

@@ -72,7 +72,8 @@ def run(args):
     write_site(args.output, files)
     events = sum(s["parts"]["events"] for s in states.values())
     extra = f" and {len(files) - 1} artifact pages" if len(files) > 1 else ""
-    output.echo(f"Wrote {os.path.join(args.output, 'index.html')}{extra} ({len(boards)} artifacts, {events} events)")
+    output.echo(f"Wrote {os.path.join(args.output, 'index.html')}{extra} "
+                f"({page.count(len(states), 'artifact')}, {page.count(events, 'event')})")
     return 0
 
 
@@ -85,7 +86,9 @@ def artifact_state(art, verdicts, t):
 
     board = registry_state(art, BOARD_OPTIONS)
     holders = reg.stage_holders(art)
-    versions = [version_object(art, v, holders) for v in reg.listed_versions(art, active_only=False)]
+    # `show NAME`'s versions and the deregistered ones (not commits that merely hold an annotation)
+    listed = [v for v in reg.listed_versions(art, active_only=False) if v.is_active or v.has_registry_events]
+    versions = [version_object(art, v, holders) for v in listed]
     events = sorted(reg.history_of(art), key=_key, reverse=True)
     history = [[list(e.key), history_entry(e)] for e in events]
     parts = page.artifact_parts(art.name, board, versions, history, art.annotation,
