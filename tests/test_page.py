@@ -412,3 +412,46 @@ def test_browser_screenshot(repo, tmp_path):
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, Path(keep) / "registry-page.png")
+
+
+# -- the README's publishing recipes -----------------------------------------------
+
+
+def readme_recipes():
+    import re
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = text[text.index("### Publishing the registry page"):]
+    section = section[:section.index("\n## ")]
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", section, re.S)]
+
+
+def test_readme_publishing_recipes(make_repo):
+    """Both recipes run on GTO tag pushes and publish public/; GitLab's script
+    (but its pip install) makes the page in a fresh clone of a registry."""
+    github, gitlab = readme_recipes()
+    assert github[True]["push"]["tags"] == ["**@v*", "**#*", "**@deprecated*"]  # (YAML reads `on` as True)
+    steps = github["jobs"]["page"]["steps"]
+    assert any("git gto page -o public" in s.get("run", "") for s in steps)
+    assert {"uses": "actions/upload-pages-artifact@v3", "with": {"path": "public"}} in steps
+    job = gitlab["pages"]
+    assert job["artifacts"] == {"paths": ["public"]} and job["variables"] == {"GIT_DEPTH": 0}
+
+    origin = registry(make_repo("origin"))
+    clone = make_repo("clone")
+    clone.git("remote", "add", "origin", str(origin.path))
+    clone.git("fetch", "-q", "origin", "main")
+    clone.git("checkout", "-q", "FETCH_HEAD")
+    for line in job["script"]:
+        if line.startswith("pip "):
+            continue
+        args = line.split()
+        assert args[0] == "git"
+        if args[1] == "gto":
+            clone.gto(*args[2:])
+        else:
+            clone.git(*args[1:])
+    doc = Parsed((clone.path / "public" / "index.html").read_text())
+    assert [a["id"] for a in doc.find("section")] == ["a-churn", "a-segment"]
