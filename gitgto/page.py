@@ -318,7 +318,8 @@ def _page(t, title, subtitle, nav, body, version):
 
 
 def site(title, parts, boards, stages, verdicts=None, split=None, version="", policy=None, t=None):
-    """{relative path: HTML} of the whole site. parts: {name: artifact_parts()},
+    """(relative path, HTML) of each page of the site, one at a time (a
+    registry of a million tags need not hold them all). parts: {name: artifact_parts()},
     in any order; boards: {name: show's state} of the artifacts the board
     shows; stages: the board's columns. split: one page per artifact (None:
     when there are more than SINGLE_PAGE_EVENTS events)."""
@@ -336,15 +337,15 @@ def site(title, parts, boards, stages, verdicts=None, split=None, version="", po
         body = board + t("artifacts", sections_html=sections) + history_html(
             _newest_first(_rows(parts, False)), names, all_stages, verdicts, t)
         nav = [("#board", "Registry"), ("#artifacts", "Artifacts"), ("#history", "History")]
-        return {"index.html": _page(t, title, subtitle, nav, body, version)}
-    pages = {}
+        yield "index.html", _page(t, title, subtitle, nav, body, version)
+        return
     links = "".join(t("artifact-link", href=artifact_href(n, True), name=n, versions=parts[n]["versions"],
                       events=parts[n]["events"]) for n in names)
     latest = _newest_first(_rows(_newest_parts(parts, INDEX_EVENTS), True), INDEX_EVENTS)
     note = f"The latest {len(latest)} of {events} events; each artifact's page has all of its own."
     body = board + t("artifact-links", note="One page per artifact.", rows_html=links) + history_html(
         latest, names, all_stages, verdicts, t, note if len(latest) < events else "")
-    pages["index.html"] = _page(t, title, subtitle, [("#board", "Registry"), ("#artifacts", "Artifacts"),
+    yield "index.html", _page(t, title, subtitle, [("#board", "Registry"), ("#artifacts", "Artifacts"),
                                                       ("#history", "History")], body, version)
     events_html = "".join(t("option", value=e) for e in EVENTS)
     for n in names:
@@ -353,5 +354,4 @@ def site(title, parts, boards, stages, verdicts=None, split=None, version="", po
         body = p["section"] + history_html([rows], [n], p["stages"], verdicts, t, events_html=events_html)
         nav = [("index.html", "← Registry"), ("#history", "History")]
         subtitle = f"{count(p['versions'], 'version')}, {count(p['events'], 'event')}{checked}"
-        pages[artifact_href(n, True)] = _page(t, f"{n} — {title}", subtitle, nav, body, version)
-    return pages
+        yield artifact_href(n, True), _page(t, f"{n} — {title}", subtitle, nav, body, version)

@@ -114,11 +114,11 @@ def parts_of(n, events):
 
 def test_one_page_per_artifact_above_the_limit(monkeypatch):
     parts = parts_of(3, 4)
-    one = page.site("T", parts, {"a0": BOARD}, ["prod"])
+    one = dict(page.site("T", parts, {"a0": BOARD}, ["prod"]))
     assert list(one) == ["index.html"] and one["index.html"].count("<tr data-artifact=") == 12
     monkeypatch.setattr(page, "SINGLE_PAGE_EVENTS", 11)
     monkeypatch.setattr(page, "INDEX_EVENTS", 5)
-    split = page.site("T", parts, {"a0": BOARD}, ["prod"])
+    split = dict(page.site("T", parts, {"a0": BOARD}, ["prod"]))
     assert sorted(split) == ["artifact-a0.html", "artifact-a1.html", "artifact-a2.html", "index.html"]
     assert split["index.html"].count("<tr data-artifact=") == 5
     assert "The latest 5 of 12 events" in split["index.html"]
@@ -301,7 +301,11 @@ def test_a_broken_policy_is_a_warning(reg):
     reg.commit("policy", {".gto-policy": "stages: [nope]\n"})
     res, out = write_page(reg)
     assert res.err.startswith("warning: Wrong policy file 'HEAD:.gto-policy'") and "no policy marks" in res.err
-    assert "✔" not in (out / "index.html").read_text()
+    assert "verified" not in (out / "index.html").read_text()
+    res = reg.gto("page", "--policy-ref", "HEAD", expect=3)  # named: an error, no page without marks
+    assert res.err.startswith("❌ Wrong policy file 'HEAD:.gto-policy'") and len(res.err_lines) == 1
+    res = reg.gto("page", "--policy-ref", "nope", expect=3)
+    assert res.err == "❌ Cannot read the policy: 'nope' is not a commit here\n"
 
 
 def test_errors(reg):

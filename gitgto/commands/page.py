@@ -36,7 +36,8 @@ def build_parser():
                         "per artifact above 20,000 events)")
     p.add_argument("--title", metavar="TEXT", help="the page's title (default: the repository's directory name)")
     cli.policy_ref_option(p, "mark every event against .gto-policy and its signers file at REF's committed "
-                             "tree (default: HEAD, when it has a policy)")
+                             "tree (default: HEAD, when it has a policy; a broken one there is a warning, "
+                             "at a REF given here an error)")
     return p
 
 
@@ -46,7 +47,7 @@ def run(args):
 
     ws = Workspace(args.repo)
     t = page.template()
-    policy, verdicts = _verdicts(ws, args.policy_ref)
+    checked, verdicts = _verdicts(ws, args.policy_ref)
 
     def state(art):
         return artifact_state(art, verdicts, t)
@@ -55,7 +56,7 @@ def run(args):
     if verdicts is None:  # the registry cache keeps each artifact's HTML
         states = cache.artifact_states(ws, "page", {"template": t.digest}, state, **read)
     else:
-        states = {name: state(art) for name, art in policy.items()}
+        states = {name: state(art) for name, art in checked.items()}
     ws.warn_if_annotations_broken()
     boards = {name: s["board"] for name, s in states.items() if s["board"]["active"]}
     if ws.config.stages is not None:
@@ -69,9 +70,9 @@ def run(args):
     files = page.site(title, {name: s["parts"] for name, s in states.items()}, boards, stages,
                       verdicts=verdicts and verdicts["results"], split=split, version=__version__,
                       policy=verdicts and verdicts["where"], t=t)
-    write_site(args.output, files)
+    written = write_site(args.output, files)
     events = sum(s["parts"]["events"] for s in states.values())
-    extra = f" and {len(files) - 1} artifact pages" if len(files) > 1 else ""
+    extra = f" and {page.count(written - 1, 'artifact page')}" if written > 1 else ""
     output.echo(f"Wrote {os.path.join(args.output, 'index.html')}{extra} "
                 f"({page.count(len(states), 'artifact')}, {page.count(events, 'event')})")
     return 0
@@ -110,8 +111,9 @@ BOARD_OPTIONS = _Defaults()
 
 def _verdicts(ws, policy_ref):
     """(registry, {"where", "results": {tag: {"ok", "why"}}}) when a policy
-    exists at the ref; (None, None) otherwise. A policy that cannot be read
-    is a warning: the page is a report, it still shows the registry."""
+    exists at the ref; (None, None) otherwise. A policy at HEAD that cannot
+    be read is a warning (the page is a report: it still shows the
+    registry); at a --policy-ref the user named, an error (exit 3)."""
     from ..errors import CannotCheck
     from ..governance import Governance
 
@@ -122,6 +124,8 @@ def _verdicts(ws, policy_ref):
         registry = ws.registry(fields="full", annotations="head", commits="deprecated")
         results = gov.evaluate(registry, ws.records)
     except CannotCheck as exc:
+        if policy_ref is not None:  # asked for by name: no silent page without marks
+            raise
         output.warn(f"{exc}; the page shows no policy marks")
         return None, None
     marks = {r.tag: {"ok": r.ok, "why": f"{r.rule}: {r.why}" + (f" (signed by {r.signer})" if r.signer else "")}
@@ -138,7 +142,8 @@ def _repo_name(ws):
 
 
 def write_site(directory, files):
-    """Each file written atomically (a temporary file renamed), only under
+    """Writes the (name, text) pairs of `files`; returns how many there were.
+    Each file written atomically (a temporary file renamed), only under
     `directory` (the names come from page.site: index.html, artifact-SLUG.html),
     and only when its content changed: a page that is already there as it
     would be written is left alone (no write, no rename)."""
@@ -150,8 +155,11 @@ def write_site(directory, files):
     os.umask(umask)
     try:
         os.makedirs(directory, exist_ok=True)
-        for name, text in files.items():
-            assert "/" not in name and not name.startswith(".")
+        written = 0
+        for name, text in files:
+            written += 1
+            if os.path.basename(name) != name or name.startswith("."):  # (page.slug makes them so)
+                raise GTOError(f"Refusing to write '{name}': not a plain file name")
             data = text.encode("utf-8")
             path = os.path.join(directory, name)
             if _same(path, data):
@@ -167,6 +175,7 @@ def write_site(directory, files):
                 raise
     except OSError as exc:
         raise GTOError(f"Cannot write the page into '{directory}': {exc.strerror or exc}")
+    return written
 
 
 def _same(path, data):
