@@ -277,6 +277,21 @@ def test_per_artifact_pages(reg):
     assert "index.html" in churn.urls
 
 
+def test_the_registry_cache_never_changes_the_page(reg):
+    write(reg, "register", "models:nn/cnn")
+    _, out = write_page(reg, "--pages", "per-artifact")
+    _, fresh = write_page(reg, "--pages", "per-artifact", out="fresh")
+    env = {"GTO_NO_CACHE": "1"}
+    reg.gto("page", "-o", "uncached", "--pages", "per-artifact", env=env)
+    names = sorted(os.listdir(out))
+    assert names == sorted(os.listdir(fresh)) == sorted(os.listdir(reg.path / "uncached"))
+    for name in names:
+        assert (out / name).read_bytes() == (reg.path / "uncached" / name).read_bytes() == (fresh / name).read_bytes()
+    odd = [n for n in names if n.startswith("artifact-models")]
+    assert len(odd) == 1 and odd[0] == f"artifact-{page.slug('models:nn/cnn')}.html"
+    assert f"href='{odd[0]}'" in (out / "index.html").read_text()
+
+
 def test_policy_marks_every_event(reg):
     """With a .gto-policy, each event is verified or failed, as `verify --all` says."""
     reg.commit("policy", {".gto-policy": "stages:\n  prod: {from: [staging]}\n"})
