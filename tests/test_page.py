@@ -323,6 +323,15 @@ def test_a_broken_policy_is_a_warning(reg):
     assert res.err == "❌ Cannot read the policy: 'nope' is not a commit here\n"
 
 
+def test_a_broken_annotation_file_is_one_warning(reg):
+    """As for show (DECISIONS §7): the tags answer, the file is named once."""
+    reg.commit("break it", {"artifacts.yaml": "churn: [\n"})
+    for env in ({}, {}, {"GTO_NO_CACHE": "1"}):  # a cache miss, a hit, no cache
+        res = reg.gto("page", "-o", "site", env=env)
+        assert len(res.err_lines) == 1 and res.err.startswith("warning: artifacts.yaml file doesn't conform")
+        assert "(2 artifacts, 8 events)" in res.out
+
+
 def test_errors(reg):
     reg.write("afile", "x")
     res = reg.gto("page", "-o", "afile", expect=1)

@@ -57,7 +57,6 @@ def run(args):
         states = cache.artifact_states(ws, "page", {"template": t.digest}, state, **read)
     else:
         states = {name: state(art) for name, art in checked.items()}
-    ws.warn_if_annotations_broken()
     boards = {name: s["board"] for name, s in states.items() if s["board"]["active"]}
     if ws.config.stages is not None:
         stages = list(ws.config.stages)
