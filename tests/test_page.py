@@ -332,6 +332,16 @@ def test_a_broken_annotation_file_is_one_warning(reg):
         assert "(2 artifacts, 8 events)" in res.out
 
 
+def test_page_imports_only_what_it_uses(repo):
+    """No tables (prettytable), no sh 2 extras, no YAML without a YAML file to read."""
+    repo.commit("first")
+    write(repo, "register", "m")
+    res = repo.gto("page", "-o", "site", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    names = {line.rsplit("|", 1)[1].strip() for line in res.err.splitlines() if line.startswith("import time:")}
+    assert "gitgto.page" in names
+    assert not names & {"prettytable", "yaml", "asyncio", "semantic_version", "importlib.metadata"}
+
+
 def test_errors(reg):
     reg.write("afile", "x")
     res = reg.gto("page", "-o", "afile", expect=1)
