@@ -395,7 +395,14 @@ def dom(tmp_path, url, *flags):
 def test_browser_runs_the_filters_from_the_address(reg, tmp_path):
     _, out = write_page(reg)
     url = (out / "index.html").as_uri()
-    all_rows = [r for r in dom(tmp_path, url).find("tr") if "data-event" in r]
+    text = chromium(tmp_path, url, "--dump-dom")
+    board = text[text.index('<table class="board">'):]
+    board = board[:board.index("</table>")]
+    for name, state in json.loads(reg.gto("show", "--json").out).items():  # the board, as show has it
+        assert f'href="#a-{name}">{name}</a>' in board
+        for stage, holder in state["stage"].items():
+            assert f"<th>#{stage}</th>" in board and (holder is None or f">{holder}</td>" in board)
+    all_rows = [r for r in Parsed(text).find("tr") if "data-event" in r]
     assert len(all_rows) == 8 and not any("hidden" in r for r in all_rows)
     doc = dom(tmp_path, url + "?artifact=churn&event=assignment&stage=prod")
     assert doc.find("table", id="events")[0].get("data-filtered") == "yes"  # the script ran
