@@ -68,7 +68,7 @@ CHECK_DEPS ?= yes
 
 # The same lists drive install and uninstall.
 LINKS := $(notdir $(wildcard bin/git-gto-*))
-PKG_FILES := $(wildcard gitgto/*.py gitgto/commands/*.py)
+PKG_FILES := $(wildcard gitgto/*.py gitgto/commands/*.py) gitgto/page.html
 MAN_PAGES := $(notdir $(wildcard man/man1/*.1))
 BASH_COMP := completions/git-gto
 ZSH_COMP := completions/_git-gto

@@ -70,6 +70,12 @@ def one_more_tag(repo, i):
 
 
 ONE_MORE = "bench-one-more"
+PAGE_DIR = os.path.join(".git", "gto-bench-page")  # (commands run in the registry)
+
+
+def new_page_dir(repo):
+    shutil.rmtree(os.path.join(repo, PAGE_DIR), ignore_errors=True)
+
 NO_CACHE = {"GTO_NO_CACHE": "1"}
 QUICK = {size: [("abs", 0.15)] for size in SIZES}  # per-artifact commands, at every size
 COMMANDS = (
@@ -81,6 +87,11 @@ COMMANDS = (
     Command("show --json (warm after one new tag)", lambda t: ["show", "--json"],
             {"large": [("refs", 4.5)], "xl": [("refs", 2.0)]}, before=one_more_tag,
             cleanup=lambda t: [f"refs/tags/{ONE_MORE}@*"]),
+    # The page, re-rendered into the same directory (unchanged files are not
+    # rewritten), into a new one, and without the registry cache (minutes on xl).
+    Command("page (warm)", lambda t: ["page", "-o", PAGE_DIR], {"large": [("show-warm", 3.0)]}),
+    Command("page (warm, new DIR)", lambda t: ["page", "-o", PAGE_DIR], before=lambda repo, i: new_page_dir(repo)),
+    Command("page (cold: GTO_NO_CACHE=1)", lambda t: ["page", "-o", PAGE_DIR], env=NO_CACHE, skip=("xl",)),
     Command("show ART", lambda t: ["show", t["artifact"]], QUICK),
     Command("history ART", lambda t: ["history", t["artifact"]], QUICK),
     Command("history (warm)", lambda t: ["history"], skip=("xl",)),  # a million-row table: minutes
@@ -215,7 +226,8 @@ def measure(label, argv, repo, env, repeat, cleanup=(), before=None):
 
 
 CHECK_TEXT = {"refs": "≤ {:g}× refs-only", "floor": "≤ {:g}× for-each-ref", "abs": "≤ {:g} s",
-              "mib": "≤ {:g} MiB", "git-mib": "peak ≤ {:g}× git's"}
+              "mib": "≤ {:g} MiB", "git-mib": "peak ≤ {:g}× git's", "show-warm": "≤ {:g}× warm show --json"}
+SHOW_WARM = "show --json (warm)"  # the row "show-warm" targets compare with
 
 
 def ratios(res, floors):
@@ -225,14 +237,17 @@ def ratios(res, floors):
     return ratio(floors["refs-only"]), ratio(floors["for-each-ref"])
 
 
-def verdict(checks, res, floors):
-    """(target text, PASS/FAIL/'') for a git-gto row."""
+def verdict(checks, res, floors, done=None):
+    """(target text, PASS/FAIL/'') for a git-gto row (done: the results of
+    the rows before it, by command key)."""
     if res.error or not checks:
         return "", ""
     refs, full = ratios(res, floors)
     git_peak = floors["for-each-ref"].peak_mib
+    show = (done or {}).get(SHOW_WARM)
     value = {"refs": refs, "floor": full, "abs": res.median, "mib": res.peak_mib,
-             "git-mib": res.peak_mib / git_peak if git_peak else None}
+             "git-mib": res.peak_mib / git_peak if git_peak else None,
+             "show-warm": res.median / show.median if show is not None and show.median else None}
     ok = all(value[kind] is not None and value[kind] <= limit for kind, limit in checks)
     return ", ".join(CHECK_TEXT[kind].format(limit) for kind, limit in checks), "PASS" if ok else "FAIL"
 
@@ -264,21 +279,20 @@ def bench_size(size, opts, env):
     }
     for label, res in floors.items():
         print(row(f"floor: {label}", res, floors if label in ("refs-only", "for-each-ref") else None), flush=True)
-    measured = {}
+    done = {}
     for cmd in selected(opts.only):
         if size in cmd.skip:
             continue
-        res = measure(cmd.key, [opts.git_gto, *cmd.args(targets)], repo, dict(env, **cmd.env), opts.repeat,
-                      cmd.cleanup(targets), cmd.before)
-        measured[cmd.key] = res
+        res = done[cmd.key] = measure(cmd.key, [opts.git_gto, *cmd.args(targets)], repo, dict(env, **cmd.env),
+                                      opts.repeat, cmd.cleanup(targets), cmd.before)
         delete_tags(repo, cmd.cleanup(targets))
-        target, result = verdict(cmd.checks(size), res, floors)
+        target, result = verdict(cmd.checks(size), res, floors, done)
         print(row(f"git gto {cmd.key}", res, floors, target, result), flush=True)
         if opts.gto and not (size in ("large", "xl") and opts.skip_gto_large):
             ref = measure(cmd.key, [opts.gto, *cmd.args(targets)], repo, env, opts.repeat, cmd.cleanup(targets))
             print(row(f"gto {cmd.key} (original)", ref, floors), flush=True)
     if not opts.only or API_ROW in opts.only.split(","):
-        api_row(repo, env, opts, floors, measured.get(WARM_SHOW))
+        api_row(repo, env, opts, floors, done.get(WARM_SHOW))
 
 
 API_ROW = "api"  # `--only api`
@@ -312,6 +326,8 @@ def selected(only):
         chosen += exact or [c for c in COMMANDS if c.key.split()[0] == name]
     if not chosen:
         sys.exit(f"run.py: --only {only!r} matches none of: {', '.join(c.key for c in COMMANDS)}")
+    if any(kind == "show-warm" for c in chosen for checks in c.targets.values() for kind, _ in checks):
+        chosen += [c for c in COMMANDS if c.key == SHOW_WARM]  # what those targets compare with
     return [c for c in COMMANDS if c in chosen]
 
 

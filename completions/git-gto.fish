@@ -123,7 +123,7 @@ function __git_gto_valopts -a cmd
         case history
             string split ' ' -- "$filters --stage"
         case get
-            string split ' ' -- '-o --out --policy-ref'
+            string split ' ' -- '-o --output --policy-ref'
         case describe
             echo --rev
         case status
@@ -132,6 +132,8 @@ function __git_gto_valopts -a cmd
             string split ' ' -- '--remote --policy-ref'
         case verify
             echo --policy-ref
+        case page
+            string split ' ' -- '-o --output --pages --title --policy-ref'
         case register
             string split ' ' -- "--version --ver $write"
         case assign
@@ -271,7 +273,7 @@ function __git_gto_value_args -a opt cmd
             printf '%s\n' -x -a '(__git_gto_fact_keys =)'
         case --in-stage
             printf '%s\n' -x -a '(__git_gto_stages)'
-        case -r --repo
+        case -r --repo -o --output
             printf '%s\n' -x -a '(__fish_complete_directories (commandline -ct))'
         case --stage
             printf '%s\n' -x -a '(__git_gto_stages)'
@@ -281,6 +283,8 @@ function __git_gto_value_args -a opt cmd
             printf '%s\n' -x -a 'timestamp semver'
         case --simple
             printf '%s\n' -x -a 'auto true false'
+        case --pages
+            printf '%s\n' -x -a 'auto one per-artifact'
         case --remote
             printf '%s\n' -x -a '(__git_gto_parse; __git_gto_git remote)'
         case --rev --ref --policy-ref
@@ -319,6 +323,7 @@ __git_gto_complete __git_gto_needs_command -f -a stages -d 'Print the list of st
 __git_gto_complete __git_gto_needs_command -f -a doctor -d 'Display git-gto version and check the registry for problems'
 __git_gto_complete __git_gto_needs_command -f -a status -d "Compare local GTO tags with a remote's"
 __git_gto_complete __git_gto_needs_command -f -a get -d "Write an artifact's files as they are at a version's commit"
+__git_gto_complete __git_gto_needs_command -f -a page -d 'Write the registry as a static web page (self-contained HTML)'
 __git_gto_complete __git_gto_needs_command -f -a verify -d 'Check registry events against the signed-tag policy (.gto-policy)'
 __git_gto_complete __git_gto_needs_command -f -a register -d 'Create an artifact version to signify an important iteration'
 __git_gto_complete __git_gto_needs_command -f -a assign -d 'Assign a stage to a specific artifact version'
@@ -331,7 +336,7 @@ __git_gto_complete __git_gto_needs_command -f -a remove -d "Remove an artifact's
 __git_gto_complete __git_gto_needs_command -s h -l help
 __git_gto_complete __git_gto_needs_command -l version
 
-for cmd in show which latest history check-ref describe stages doctor status get verify register assign deprecate unassign deregister annotate remove
+for cmd in show which latest history check-ref describe stages doctor status get page verify register assign deprecate unassign deregister annotate remove
     for opt in (__git_gto_flags $cmd)
         __git_gto_complete "__git_gto_using $cmd" (__git_gto_optspec $opt)
     end

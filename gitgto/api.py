@@ -521,12 +521,7 @@ def _show_registry(repo, registered_only=False, deprecated=False, av=-1, vs=1, s
     options = {"sort": sort, "vs": vs, "av": av, "registered_only": registered_only}
 
     def state(art):
-        # (the registry cache stores it as JSON: it depends only on `art` and `options`)
-        holders = reg.stage_holders(art, sort, vs, av, registered_only)
-        latest = reg.latest(art)
-        return {"latest": latest.name if latest else None, "registered": art.registered, "active": art.is_active,
-                "holders": {stage: [v.name for v in versions] for stage, versions in holders.items()},
-                "stages": sorted(reg.active_stages(art, registered_only))}
+        return board_state(art, **options)
 
     if flt is not None and flt.active:
         from . import filters
@@ -545,6 +540,19 @@ def _show_registry(repo, registered_only=False, deprecated=False, av=-1, vs=1, s
                    "stage": {stage: ", ".join(s["holders"].get(stage, ())) or None for stage in stages},
                    "registered": s["registered"], "active": s["active"]}
             for name, s in shown.items()}
+
+
+def board_state(art, sort="timestamp", vs=1, av=-1, registered_only=False):
+    """What the registry table and `show --json` need of one artifact (the
+    registry cache stores it as JSON: it depends only on `art` and the
+    options; `page` draws its board from it too)."""
+    from . import registry as reg
+
+    holders = reg.stage_holders(art, sort, vs, av, registered_only)
+    latest = reg.latest(art)
+    return {"latest": latest.name if latest else None, "registered": art.registered, "active": art.is_active,
+            "holders": {stage: [v.name for v in versions] for stage, versions in holders.items()},
+            "stages": sorted(reg.active_stages(art, registered_only))}
 
 
 def _registry_rows(registry, truncate_hexsha=False):

@@ -144,6 +144,7 @@ def test_runner_table_with_a_stub(tmp_path):
     assert "| git gto show --json (warm after one new tag) |" in out
     assert "| git gto describe ART | — | — | — | — |  | exit 3 |" in out
     assert "| python: import gitgto.api; gitgto.api.show('.') | " in out  # the API row, against the warm show --json
+    assert "| git gto page (warm) |" in out and "| git gto page (cold: GTO_NO_CACHE=1) |" in out
     repo = next(p for p in (tmp_path / "cache").iterdir() if p.name.startswith("tiny-"))
     assert not [t for t in tags(repo) if t[0].startswith(("bench-new-model", "bench-one-more"))], \
         "the tags runs create are deleted"
@@ -154,3 +155,20 @@ def test_runner_table_with_git_gto(tmp_path):
         pytest.skip("bin/git-gto is not there yet (it lands on main)")
     out = run_bench(tmp_path, GIT_GTO)
     assert "| git gto show |" in out and "| git gto assign ART --version V --stage S |" in out
+
+
+def test_page_target_is_relative_to_warm_show():
+    """`make bench`: 43k tags render in at most 3x the warm `show --json`
+    of the same run; --only page brings that row along."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", RUNNER)
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    floors = {"refs-only": run.Result("r", [0.01], [1024]), "for-each-ref": run.Result("f", [0.02], [1024])}
+    done = {run.SHOW_WARM: run.Result("s", [0.1], [1024])}
+    page = next(c for c in run.COMMANDS if c.key == "page (warm)")
+    assert run.verdict(page.checks("large"), run.Result("p", [0.29], [1024]), floors, done) == \
+        ("≤ 3× warm show --json", "PASS")
+    assert run.verdict(page.checks("large"), run.Result("p", [0.31], [1024]), floors, done)[1] == "FAIL"
+    assert [c.key for c in run.selected("page (warm)")] == [run.SHOW_WARM, "page (warm)"]

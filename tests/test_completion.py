@@ -196,6 +196,7 @@ def test_bash_fixed_values(env, repo):
     assert bash_complete("git gto show --sort=s", env, repo) == ["semver"]
     assert bash_complete("git gto register x --simple ", env, repo) == ["auto", "true", "false"]
     assert bash_complete("git gto status --remote ", env, repo) == ["origin"]
+    assert bash_complete("git gto page --pages ", env, repo) == ["auto", "one", "per-artifact"]
 
 
 @needs_git_bash
@@ -455,7 +456,7 @@ def test_bash_fact_keys_from_the_registry(env, facts_repo):
     assert sorted(bash_complete("git gto show m --meta ", env, facts_repo)) == ["accuracy", "data-set", "description"]
     options = set(bash_complete("git gto show --", env, facts_repo))
     assert {"--where", "--type", "--label", "--in-stage", "--meta"} <= options
-    assert {"--force", "--print", "--verify", "--out"} <= set(bash_complete("git gto get --", env, facts_repo))
+    assert {"--force", "--print", "--verify", "--output"} <= set(bash_complete("git gto get --", env, facts_repo))
 
 
 @needs_fish

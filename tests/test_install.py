@@ -21,7 +21,9 @@ needs_completions = pytest.mark.skipif(
 
 
 def package_files():
-    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "gitgto").rglob("*.py"))
+    """The package: its modules and the data files it reads (the page template)."""
+    files = list((ROOT / "gitgto").rglob("*.py")) + [ROOT / "gitgto" / "page.html"]
+    return sorted(str(p.relative_to(ROOT)) for p in files)
 
 
 def expected_files(prefix="/usr", libdir="/usr/lib/git-gto"):
@@ -84,6 +86,8 @@ def test_install_uninstall_destdir(tmp_path):
     assert run([GIT, "gto", "--version"], e_run, cwd=repo).stdout.startswith("git-gto version ")
     assert run([GIT, "gto", "history", "--plain"], e_run, cwd=repo).returncode == 0
     assert run(["git-gto-stages"], e_run, cwd=repo).returncode == 0
+    run([GIT, "gto", "page", "-o", str(tmp_path / "site")], e_run, cwd=repo)  # reads its installed template
+    assert (tmp_path / "site" / "index.html").read_text().startswith("<!doctype html>")
 
     if MAN_PROGRAM:
         e_man = dict(e_run, MANPATH=str(dest / "usr/share/man"))
@@ -169,6 +173,9 @@ def test_pip_install(tmp_path):
     repo = init_repo(tmp_path / "repo", e_run)
     assert run([GIT, "gto", "show"], e_run, cwd=repo).returncode == 0
     assert run([str(venv / "bin" / "git-gto-show"), "--plain"], e_run, cwd=repo).returncode == 0
+    assert Path(purelib, "gitgto", "page.html").is_file()  # package_data
+    run([GIT, "gto", "page", "-o", str(tmp_path / "site")], e_run, cwd=repo)
+    assert (tmp_path / "site" / "index.html").is_file()
     # It really is the installed package, not the checkout.
     where = run([str(vpy), "-c", "import gitgto; print(gitgto.__file__)"], e_run, cwd=tmp_path).stdout
     assert where.startswith(purelib)

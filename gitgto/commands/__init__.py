@@ -16,6 +16,7 @@ COMMANDS = {
     "doctor": ("Display git-gto version and check the registry for problems", "read"),
     "status": ("Compare local GTO tags with a remote's", "read"),
     "get": ("Write an artifact's files as they are at a version's commit", "read"),
+    "page": ("Write the registry as a static web page (self-contained HTML)", "read"),
     # Modify artifacts
     "register": ("Create an artifact version to signify an important iteration", "write"),
     "assign": ("Assign a stage to a specific artifact version", "write"),

@@ -34,7 +34,7 @@ def build_parser():
     p = cli.new_parser("get", "Write an artifact's files as they are at a version's commit.", EXAMPLES)
     p.add_argument("artifact", metavar="NAME",
                    help="NAME (its latest version), NAME@vX.Y.Z, NAME#STAGE, NAME@latest or NAME@greatest")
-    p.add_argument("-o", "--out", metavar="PATH",
+    p.add_argument("-o", "--output", dest="out", metavar="PATH",
                    help="where to write: a file or directory path, or '-' for standard output (a single "
                         "file only); default: the basename of the artifact's path, here")
     p.add_argument("--force", action="store_true", help="overwrite existing files")
