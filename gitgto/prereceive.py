@@ -4,12 +4,77 @@ git gives the hook one line per updated ref, `OLD NEW REF`, before any ref
 moves; the pushed objects are readable (git's quarantine environment is
 inherited). The registry the pushed tags are checked against is the one
 before the push plus the other incoming tags; the policy is read from the
-server's own ref (a push cannot bring its own rules)."""
+server's own policy ref as it was before the push (a push cannot bring its
+own rules, not even a push to the policy branch).
+
+The policy ref is `--policy-ref`, else `git config gto.policyRef`, else the
+branch HEAD names. Configured and unreadable (missing, no .gto-policy,
+broken): GTO tags are refused as "cannot check" (exit 3) and everything
+else goes through, so that the push that repairs the policy can land. Not
+configured and no policy at HEAD: a warning, once per push."""
 
 from . import policy as P
 from . import registry as reg
 from . import tags as T
+from .errors import CannotCheck
 from .git import TagRecord, parse_raw_date
+
+PROTECT_RULE = "policy"
+
+
+class Verdict:
+    """What the hook says of one push: `results` (policy Results), `where`
+    (the policy file read, or None), `cannot` (why GTO tags cannot be
+    checked: exit 3), `warnings` (stderr lines)."""
+
+    def __init__(self, results=(), where=None, cannot=None, warnings=()):
+        self.results = list(results)
+        self.where = where
+        self.cannot = cannot
+        self.warnings = list(warnings)
+
+
+def check(ws, policy_ref, text):
+    """The hook's Verdict for pre-receive input `text`."""
+    from .governance import Governance
+
+    repo = ws.repo
+    lines = parse_lines(text)
+    tags = gto_tag_updates(lines)
+    configured, origin = policy_ref, "--policy-ref"
+    if not configured:
+        configured, origin = repo.config_value("gto.policyRef"), "gto.policyRef"
+    if configured and not configured.startswith("refs/"):
+        raise CannotCheck(f"{origin} must be a full ref name such as refs/heads/main, not '{configured}'")
+    try:
+        gov = Governance(repo, configured or "HEAD", explicit=bool(configured), config=ws.config)
+    except CannotCheck as exc:
+        return _unreadable(tags, f"{exc} ({origin})" if configured else str(exc))
+    if gov.policy is None:
+        if configured:
+            return _unreadable(tags, f"Cannot read the policy: '{configured}' ({origin}) has no {P.POLICY_FILE}")
+        return Verdict(warnings=[
+            f"no policy: gto.policyRef is not set and HEAD has no {P.POLICY_FILE}, so GTO tags are not checked "
+            f"(git config gto.policyRef refs/heads/main, then commit {P.POLICY_FILE} there)"])
+    branch = configured or repo.head_branch()
+    results = []
+    for update in lines:
+        if update.ref == branch and gov.policy.protect is not None:
+            results += check_policy_update(repo, gov, update)
+    results += check_tags(repo, gov, tags)
+    return Verdict(results, gov.policy.where)
+
+
+def _unreadable(tags, problem):
+    """Fail closed for GTO tags only: branches (the fix included) go through."""
+    if not tags:
+        return Verdict(warnings=[f"{problem}: GTO tags are refused until it is fixed; this push has none"])
+    results = []
+    for u in tags:
+        tag = T.parse_tag(u.name)
+        subject = P.Subject(u.name, tag.kind, tag.artifact, tag.version, tag.stage)
+        results.append(P.Result(subject, False, "policy", "cannot check: the policy is unreadable"))
+    return Verdict(results, cannot=f"{problem}: GTO tags are refused until it is fixed (branches go through)")
 
 
 class Update:
@@ -22,17 +87,102 @@ class Update:
         self.name = ref[len("refs/tags/"):]
 
 
-def parse_updates(text):
-    """The GTO tag updates of pre-receive input; every other ref is let through."""
+def parse_lines(text):
+    """Every ref update of pre-receive input."""
     updates = []
     for line in text.splitlines():
         parts = line.split(" ", 2)
-        if len(parts) != 3 or not parts[2].startswith("refs/tags/"):
-            continue
-        update = Update(*parts)
-        if T.parse_tag(update.name) is not None:
-            updates.append(update)
+        if len(parts) == 3:
+            updates.append(Update(*parts))
     return updates
+
+
+def gto_tag_updates(updates):
+    return [u for u in updates if u.ref.startswith("refs/tags/") and T.parse_tag(u.name) is not None]
+
+
+def parse_updates(text):
+    """The GTO tag updates of pre-receive input; every other ref is let through."""
+    return gto_tag_updates(parse_lines(text))
+
+
+# -- the policy branch protects itself ---------------------------------------------------
+
+
+def protected_paths(repo, gov, update):
+    """.gto-policy and the signers file the current policy names, and the
+    one the pushed policy would name (a push must not move the signers to
+    an unprotected file)."""
+    paths = [P.POLICY_FILE, gov.policy.signers]
+    if update.new is not None:
+        found = repo.cat_objects([f"{update.new}:{P.POLICY_FILE}"])[0]
+        if found is not None and found[0] == "blob":
+            try:
+                from .config import load_yaml
+
+                data = load_yaml(found[1].decode("utf-8"), "")
+                signers = data.get("signers") if isinstance(data, dict) else None
+                if isinstance(signers, str) and signers.strip() and "\n" not in signers:
+                    paths.append(signers)
+            except Exception:  # noqa: BLE001 - a broken pushed policy names nothing more
+                pass
+    return list(dict.fromkeys(paths))
+
+
+def touching(commits, blobs, paths):
+    """The commits of `commits` ([(commit, [parents])]) whose file at one
+    of `paths` differs from that of one of its parents (a root commit: that
+    has the file). blobs[(commit, path)]: the blob id or None. Pure."""
+    found = []
+    for commit, parents in commits:
+        for path in paths:
+            mine = blobs.get((commit, path))
+            if (not parents and mine is not None) or any(blobs.get((p, path)) != mine for p in parents):
+                found.append((commit, path))
+                break
+    return found
+
+
+def check_policy_update(repo, gov, update):
+    """Results for a push to the policy branch under a `policy: {signed_by}`
+    rule: each new commit that changes .gto-policy or the signers file must
+    be signed by that group (`git verify-commit` against the signers file
+    before the push); no deletion; no rewind that changes those files."""
+    rule = gov.policy.protect
+    subject = P.Subject(update.ref, PROTECT_RULE, None)
+    who = P.either(rule.signed_by)
+    if update.new is None:
+        return [P.Result(subject, False, PROTECT_RULE, f"the push deletes the policy branch; {who} must sign changes")]
+    paths = protected_paths(repo, gov, update)
+    commits = repo.commits_between(update.old, update.new)
+    if update.old is not None:
+        ends = repo.cat_objects([f"{c}:{p}" for c in (update.old, update.new) for p in paths])
+        ids = [e[2] if e is not None else None for e in ends]
+        if ids[: len(paths)] != ids[len(paths):] and not repo.is_ancestor(update.old, update.new):
+            return [P.Result(subject, False, PROTECT_RULE,
+                             f"a push that is not a fast-forward changes {' or '.join(paths)}: "
+                             f"push a new commit signed by {who} instead")]
+    everyone = list(dict.fromkeys([c for c, _ in commits] + [p for _, ps in commits for p in ps]))
+    found = repo.cat_objects([f"{c}:{p}" for c in everyone for p in paths]) if everyone else []
+    blobs = {}
+    for i, entry in enumerate(found):
+        blobs[(everyone[i // len(paths)], paths[i % len(paths)])] = entry[2] if entry is not None else None
+    results = []
+    for commit, path in touching(commits, blobs, paths):
+        from .signatures import Verdict
+
+        principal = gov.verify_commit(commit)
+        changed = f"commit {commit[:12]} changes {path}"
+        signed = Verdict("good", principal) if principal else None
+        one = P.Subject(update.ref, PROTECT_RULE, None, signature=signed)
+        if principal is None:
+            results.append(P.Result(one, False, PROTECT_RULE,
+                                    f"{changed}: not signed by a key of the signers file; needs a signature of {who}"))
+        elif not gov.policy.in_groups(principal, rule.signed_by):
+            results.append(P.Result(one, False, PROTECT_RULE, f"{changed}: signed by {principal}, who is not in {who}"))
+        else:
+            results.append(P.Result(one, True, PROTECT_RULE, f"{changed}: signed by {principal} ({who})"))
+    return results
 
 
 def parse_tag_object(name, oid, kind, data):
@@ -57,9 +207,8 @@ def parse_tag_object(name, oid, kind, data):
                      signed_name=fields.get("tag", ""))
 
 
-def check_push(repo, gov, text):
+def check_tags(repo, gov, updates):
     """Results for the pushed GTO tags (deletions and moves included)."""
-    updates = parse_updates(text)
     if gov.policy is None or not updates:
         return []
     results = []

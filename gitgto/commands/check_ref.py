@@ -27,18 +27,25 @@ def build_parser():
                         "and the artifact's tags missing here")
     p.add_argument("--remote", default="origin", metavar="NAME", help="remote to fetch from (default: origin)")
     p.add_argument("--verify", action="store_true",
-                   help="also check the event against the signed-tag policy (.gto-policy); exit 1 when it fails")
+                   help="also check the event against the signed-tag policy (.gto-policy); exit 1 when it fails, "
+                        "3 when it cannot be checked (a broken policy, ssh-keygen missing, git failing)")
     cli.policy_ref_option(p, "with --verify, read the policy from REF's committed tree (default: HEAD; in CI "
                              "name the protected branch, e.g. origin/main)")
     return p
 
 
 def verify(ws, registry, name, policy_ref):
-    """Refuse (exit 1) an event the policy does not allow."""
-    from ..errors import PolicyViolation
-    from ..governance import open_policy
+    """Refuse (exit 1) an event the policy does not allow; exit 3 when it cannot be checked."""
+    from .verify import cannot_check
 
-    gov = open_policy(ws.repo, policy_ref)
+    cannot_check(lambda _: _verify(ws, registry, name, policy_ref), None)
+
+
+def _verify(ws, registry, name, policy_ref):
+    from ..errors import PolicyViolation
+    from ..governance import Governance
+
+    gov = Governance(ws.repo, policy_ref or "HEAD", explicit=policy_ref is not None, config=ws.config)
     if gov.policy is None:
         output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that '{name}' is annotated "
                     f"and carries its own name")
