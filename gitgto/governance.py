@@ -54,6 +54,10 @@ class Governance:
         elif self.policy.needs_signatures:
             raise CannotCheck(f"The policy '{where}' names the signers file '{signers_where}', which does not exist")
 
+    @property
+    def has_signers_file(self):
+        return self._signers_text is not None
+
     # -- signatures --------------------------------------------------------------
 
     def signers_file(self):
