@@ -65,6 +65,12 @@ def check(ws, policy_ref, text):
     return Verdict(results, gov.policy.where)
 
 
+def unreadable(text, problem):
+    """The Verdict for pre-receive input `text` when the repository's
+    configuration cannot be read (`problem`)."""
+    return _unreadable(gto_tag_updates(parse_lines(text)), problem)
+
+
 def _unreadable(tags, problem):
     """Fail closed for GTO tags only: branches (the fix included) go through."""
     if not tags:

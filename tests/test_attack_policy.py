@@ -281,6 +281,18 @@ def test_a_broken_policy_refuses_gto_tags_only_and_its_fix_goes_through(server, 
     assert remote.tags() == sorted(t[len("refs/tags/"):] for t in new_tags(r, before))
 
 
+def test_a_broken_gto_config_refuses_gto_tags_only(server, keys):
+    r, remote = server
+    commit(r, keys, "oops", {".gto": "stages: [dev\n"})
+    push(r, "main")
+    git_tag(r, "m@v0.0.1", "-s")
+    res = push(r, "refs/tags/m@v0.0.1", ok=False)
+    assert "❌ Wrong config file 'HEAD:.gto'" in hook_said(res)
+    commit(r, keys, "fix", {".gto": GTO})
+    push(r, "main")
+    push(r, "refs/tags/m@v0.0.1")
+
+
 # -- rules that mean what they say ------------------------------------------------------------
 
 

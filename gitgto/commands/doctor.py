@@ -118,7 +118,8 @@ def run(args):
     output.echo(f"EMOJIS={cfg.emojis!r}")
     output.echo(f"LOG_LEVEL={cfg.log_level!r}")
     policy, policy_problems, policy_hints = policy_health(ws)
-    output.echo(f"POLICY={policy!r}")
+    if policy is not None:  # a repository without governance reads as in GTO
+        output.echo(f"POLICY={policy!r}")
     output.echo("---------------------------------")
     ws.warn_broken_annotations = False  # findings, on stdout
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")

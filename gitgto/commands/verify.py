@@ -80,17 +80,24 @@ def _run(args):
 
     if args.tags and (args.all or args.stdin):
         cli_error(f"TAG arguments cannot be combined with {'--all' if args.all else '--stdin'}")
-    ws = Workspace(args.repo)
     if args.stdin:
         from .. import prereceive
+        from ..errors import GTOError
 
-        verdict = prereceive.check(ws, args.policy_ref, sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))
+        text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+        try:
+            ws = Workspace(args.repo)
+        except GTOError as exc:  # a broken .gto at HEAD: as with a broken policy, its fix must get through
+            verdict = prereceive.unreadable(text, str(exc))
+        else:
+            verdict = prereceive.check(ws, args.policy_ref, text)
         for line in verdict.warnings:
             output.warn(line)
         code = report(verdict.where, verdict.results, args.json)
         if verdict.cannot:
             raise CannotCheck(verdict.cannot)
         return code
+    ws = Workspace(args.repo)
     gov = Governance(ws.repo, args.policy_ref or "HEAD", explicit=args.policy_ref is not None, config=ws.config)
     if gov.policy is None:
         output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that GTO tags are annotated "
