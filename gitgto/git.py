@@ -438,6 +438,11 @@ class Repo:
         lines = self._run(*args).stdout.decode().split("\n")
         return [(words[0], words[1:]) for words in (line.split() for line in lines) if words]
 
+    def first_parents(self, ref, count):
+        """The latest `count` commits of `ref` along first parents, newest first."""
+        res = self._run("rev-list", "--first-parent", f"--max-count={count}", "--end-of-options", ref, ok=range(256))
+        return res.stdout.decode().split() if res.exit_code == 0 else []
+
     def is_ancestor(self, old, new):
         """Whether `old` is an ancestor of `new` (a fast-forward)."""
         return self._run("merge-base", "--is-ancestor", "--end-of-options", old, new, ok=range(256)).exit_code == 0

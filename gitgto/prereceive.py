@@ -8,10 +8,13 @@ server's own policy ref as it was before the push (a push cannot bring its
 own rules, not even a push to the policy branch).
 
 The policy ref is `--policy-ref`, else `git config gto.policyRef`, else the
-branch HEAD names. Configured and unreadable (missing, no .gto-policy,
+branch HEAD names; `.gto` (which says the stages a policy may name) is read
+from the same tree. Configured and unreadable (missing, no .gto-policy,
 broken): GTO tags are refused as "cannot check" (exit 3) and everything
-else goes through, so that the push that repairs the policy can land. Not
-configured and no policy at HEAD: a warning, once per push."""
+else goes through, so that the push that repairs the policy can land; the
+repair is still held to the last policy of that branch that did read (a
+broken policy must not open the door it guarded). Not configured and no
+policy at HEAD: a warning, once per push."""
 
 from . import policy as P
 from . import registry as reg
@@ -20,6 +23,8 @@ from .errors import CannotCheck
 from .git import TagRecord, parse_raw_date
 
 PROTECT_RULE = "policy"
+# How far back along the policy branch a broken policy's last readable one is looked for.
+GUARD_DEPTH = 100
 
 
 class Verdict:
@@ -34,11 +39,8 @@ class Verdict:
         self.warnings = list(warnings)
 
 
-def check(ws, policy_ref, text):
+def check(repo, policy_ref, text):
     """The hook's Verdict for pre-receive input `text`."""
-    from .governance import Governance
-
-    repo = ws.repo
     lines = parse_lines(text)
     tags = gto_tag_updates(lines)
     configured, origin = policy_ref, "--policy-ref"
@@ -46,17 +48,22 @@ def check(ws, policy_ref, text):
         configured, origin = repo.config_value("gto.policyRef"), "gto.policyRef"
     if configured and not configured.startswith("refs/"):
         raise CannotCheck(f"{origin} must be a full ref name such as refs/heads/main, not '{configured}'")
+    ref = configured or "HEAD"
+    branch = configured or repo.head_branch()
     try:
-        gov = Governance(repo, configured or "HEAD", explicit=bool(configured), config=ws.config)
+        gov = open_at(repo, ref, explicit=bool(configured))
+        if gov.policy is None and configured:
+            raise CannotCheck(f"Cannot read the policy: '{configured}' has no {P.POLICY_FILE}")
     except CannotCheck as exc:
-        return _unreadable(tags, f"{exc} ({origin})" if configured else str(exc))
+        problem = f"{exc} ({origin})" if configured else str(exc)
+        guard = last_readable(repo, ref)
+        guarded = [r for u in lines if u.ref == branch and guard is not None and guard.policy.protect is not None
+                   for r in check_policy_update(repo, guard, u)]
+        return _unreadable(tags, problem, guarded, guard.policy.where if guard is not None else None)
     if gov.policy is None:
-        if configured:
-            return _unreadable(tags, f"Cannot read the policy: '{configured}' ({origin}) has no {P.POLICY_FILE}")
         return Verdict(warnings=[
             f"no policy: gto.policyRef is not set and HEAD has no {P.POLICY_FILE}, so GTO tags are not checked "
             f"(git config gto.policyRef refs/heads/main, then commit {P.POLICY_FILE} there)"])
-    branch = configured or repo.head_branch()
     results = []
     for update in lines:
         if update.ref == branch and gov.policy.protect is not None:
@@ -65,22 +72,46 @@ def check(ws, policy_ref, text):
     return Verdict(results, gov.policy.where)
 
 
-def unreadable(text, problem):
-    """The Verdict for pre-receive input `text` when the repository's
-    configuration cannot be read (`problem`)."""
-    return _unreadable(gto_tag_updates(parse_lines(text)), problem)
+def open_at(repo, ref, explicit=True):
+    """The Governance of `ref`'s tree, with the stages its own `.gto` allows."""
+    from . import config as C
+    from .errors import GTOError
+    from .governance import Governance
+
+    found = repo.cat_objects([f"{ref}:{C.CONFIG_FILE}"])[0]
+    text = found[1].decode("utf-8", "replace") if found is not None and found[0] == "blob" else None
+    try:
+        config = C.load(None, text=text)
+    except GTOError as exc:
+        raise CannotCheck(str(exc))
+    return Governance(repo, ref, explicit=explicit, config=config)
 
 
-def _unreadable(tags, problem):
-    """Fail closed for GTO tags only: branches (the fix included) go through."""
+def last_readable(repo, ref):
+    """The Governance of the newest earlier commit of `ref` (first parents)
+    whose policy reads, or None (none within GUARD_DEPTH, or one without a
+    policy first: nothing was protected then)."""
+    for commit in repo.first_parents(ref, GUARD_DEPTH)[1:]:
+        try:
+            gov = open_at(repo, commit)
+        except CannotCheck:
+            continue
+        return gov if gov.policy is not None else None
+    return None
+
+
+def _unreadable(tags, problem, guarded=(), where=None):
+    """Fail closed for GTO tags only: branches (the fix included) go through,
+    the policy branch under the `guarded` verdicts of its last readable policy."""
     if not tags:
-        return Verdict(warnings=[f"{problem}: GTO tags are refused until it is fixed; this push has none"])
-    results = []
+        return Verdict(guarded, where, warnings=[f"{problem}: GTO tags are refused until it is fixed; "
+                                                 f"this push has none"])
+    results = list(guarded)
     for u in tags:
         tag = T.parse_tag(u.name)
         subject = P.Subject(u.name, tag.kind, tag.artifact, tag.version, tag.stage)
         results.append(P.Result(subject, False, "policy", "cannot check: the policy is unreadable"))
-    return Verdict(results, cannot=f"{problem}: GTO tags are refused until it is fixed (branches go through)")
+    return Verdict(results, where, cannot=f"{problem}: GTO tags are refused until it is fixed (branches go through)")
 
 
 class Update:

@@ -232,7 +232,7 @@ def test_a_missing_policy_ref_fails_closed(tmp_path, keys):
     assert "is not a commit here (gto.policyRef): GTO tags are refused until it is fixed; this push has none" \
         in hook_said(res)
     # the policy ref exists but has no policy: still closed
-    assert "'refs/heads/main' (gto.policyRef) has no .gto-policy" in hook_said(push(r, "refs/tags/m@v0.0.1", ok=False))
+    assert "'refs/heads/main' has no .gto-policy (gto.policyRef)" in hook_said(push(r, "refs/tags/m@v0.0.1", ok=False))
     # the policy arrives (creating it is the bootstrap): tags are checked from then on
     commit(r, keys, "policy", {".gto": GTO, ".gto-policy": POLICY, ".gto-signers": signers(keys)}, "carol")
     push(r, "main")
@@ -273,12 +273,38 @@ def test_a_broken_policy_refuses_gto_tags_only_and_its_fix_goes_through(server, 
     assert "FAIL m@v0.0.1 - policy: cannot check: the policy is unreadable" in said
     assert "❌ Wrong policy file 'HEAD:.gto-policy'" in said and "GTO tags are refused until it is fixed" in said
     assert remote.tags() == []
-    # branches go through, and so does the fix (a broken policy protects nothing: see the README)
-    push(r, "main:refs/heads/feature")
+    push(r, "main:refs/heads/feature")  # branches go through
+    # the fix goes through, held to the last policy that read: an admin signs it
     commit(r, keys, "fix", {".gto-policy": POLICY})
+    res = push(r, "main", ok=False)
+    assert "FAIL refs/heads/main - policy: commit" in hook_said(res) and "needs a signature of admins" in hook_said(res)
+    r.git("reset", "-q", "--hard", "HEAD~1")
+    commit(r, keys, "fix", {".gto-policy": POLICY}, "carol")
     push(r, "main")
     push(r, *new_tags(r, before))
     assert remote.tags() == sorted(t[len("refs/tags/"):] for t in new_tags(r, before))
+
+
+def test_breaking_the_policy_from_outside_opens_no_door(server, keys):
+    """`.gto` is not a policy file, but the policy's stages must be ones it
+    allows: shrinking it breaks the policy. The door the policy guarded stays shut."""
+    r, remote = server
+    commit(r, keys, "fewer stages", {".gto": "stages: [dev]\n"})  # unsigned: .gto is not protected
+    push(r, "main")
+    commit(r, keys, "relax", {".gto-policy": "{}\n"})
+    res = push(r, "main", ok=False)
+    assert "changes .gto-policy: not signed by a key of the signers file; needs a signature of admins" \
+        in hook_said(res)
+    # nor does a HEAD elsewhere: the hook reads .gto from the policy ref
+    r.git("reset", "-q", "--hard", "HEAD~2")
+    remote.git("config", "gto.policyRef", "refs/heads/main")
+    push(r, "--force", "main")  # back to the full .gto (a rewind, but of .gto only)
+    push(r, "HEAD:refs/heads/other")
+    remote.git("symbolic-ref", "HEAD", "refs/heads/other")
+    commit(r, keys, "broken .gto on HEAD", {".gto": "stages: [\n"})
+    push(r, "HEAD:refs/heads/other")
+    git_tag(r, "m@v0.0.1", "-a", ref="main")
+    assert "FAIL m@v0.0.1 - register: unsigned" in hook_said(push(r, "refs/tags/m@v0.0.1", ok=False))
 
 
 def test_a_broken_gto_config_refuses_gto_tags_only(server, keys):

@@ -81,16 +81,13 @@ def _run(args):
     if args.tags and (args.all or args.stdin):
         cli_error(f"TAG arguments cannot be combined with {'--all' if args.all else '--stdin'}")
     if args.stdin:
+        # No Workspace: the hook reads `.gto` from the policy ref, not from HEAD
+        # (a broken `.gto` elsewhere must neither block nor open anything).
         from .. import prereceive
-        from ..errors import GTOError
+        from ..git import Repo
 
         text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
-        try:
-            ws = Workspace(args.repo)
-        except GTOError as exc:  # a broken .gto at HEAD: as with a broken policy, its fix must get through
-            verdict = prereceive.unreadable(text, str(exc))
-        else:
-            verdict = prereceive.check(ws, args.policy_ref, text)
+        verdict = prereceive.check(Repo(args.repo), args.policy_ref, text)
         for line in verdict.warnings:
             output.warn(line)
         code = report(verdict.where, verdict.results, args.json)
