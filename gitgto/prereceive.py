@@ -49,7 +49,6 @@ def check(repo, policy_ref, text):
     if configured and not configured.startswith("refs/"):
         raise CannotCheck(f"{origin} must be a full ref name such as refs/heads/main, not '{configured}'")
     ref = configured or "HEAD"
-    branch = configured or repo.head_branch()
     try:
         gov = open_at(repo, ref, explicit=bool(configured))
         if gov.policy is None and configured:
@@ -57,17 +56,21 @@ def check(repo, policy_ref, text):
     except CannotCheck as exc:
         problem = f"{exc} ({origin})" if configured else str(exc)
         guard = last_readable(repo, ref)
-        guarded = [r for u in lines if u.ref == branch and guard is not None and guard.policy.protect is not None
-                   for r in check_policy_update(repo, guard, u)]
+        guarded = []
+        if guard is not None and guard.policy.protect is not None:
+            branch = configured or repo.head_branch()
+            guarded = [r for u in lines if u.ref == branch for r in check_policy_update(repo, guard, u)]
         return _unreadable(tags, problem, guarded, guard.policy.where if guard is not None else None)
     if gov.policy is None:
         return Verdict(warnings=[
             f"no policy: gto.policyRef is not set and HEAD has no {P.POLICY_FILE}, so GTO tags are not checked "
             f"(git config gto.policyRef refs/heads/main, then commit {P.POLICY_FILE} there)"])
     results = []
-    for update in lines:
-        if update.ref == branch and gov.policy.protect is not None:
-            results += check_policy_update(repo, gov, update)
+    if gov.policy.protect is not None:
+        branch = configured or repo.head_branch()
+        for update in lines:
+            if update.ref == branch:
+                results += check_policy_update(repo, gov, update)
     results += check_tags(repo, gov, tags)
     return Verdict(results, gov.policy.where)
 
