@@ -462,12 +462,19 @@ def _lightweight_advice(name, remote="origin"):
 
 
 def _verify_event(ws, registry, name, policy_ref):
-    """Refuse (PolicyViolation) an event the policy does not allow."""
+    """Refuse (PolicyViolation) an event the policy does not allow;
+    CannotCheck (exit 3) when it cannot be checked."""
+    from .governance import cannot_check
+
+    cannot_check(lambda _: _verify_unchecked(ws, registry, name, policy_ref), None)
+
+
+def _verify_unchecked(ws, registry, name, policy_ref):
     from . import output
     from .errors import PolicyViolation
-    from .governance import open_policy
+    from .governance import Governance
 
-    gov = open_policy(ws.repo, policy_ref)
+    gov = Governance(ws.repo, policy_ref or "HEAD", explicit=policy_ref is not None, config=ws.config)
     if gov.policy is None:
         output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that '{name}' is annotated "
                     f"and carries its own name")

@@ -108,7 +108,7 @@ def _governance(ws, signing):
     from .governance import open_policy
 
     ref = getattr(signing, "policy_ref", None)
-    governance = open_policy(ws.repo, ref)
+    governance = open_policy(ws.repo, ref, ws.config)
     return governance if governance.policy is not None else None
 
 

@@ -288,6 +288,34 @@ class Repo:
             verdicts += parse_verify_output(proc.stderr.decode("utf-8", "replace"), len(chunk))
         return verdicts
 
+    def verify_commit(self, commit, signers_file):
+        """(exit status, stderr) of `git verify-commit --raw` of one commit,
+        its SSH signers from `signers_file`: the exit status is the verdict."""
+        res = self._run("-c", "gpg.ssh.allowedSignersFile=" + signers_file, "verify-commit", "--raw",
+                        "--end-of-options", commit, ok=range(256))
+        return res.exit_code, res.stderr.decode("utf-8", "replace")
+
+    def commits_between(self, old, new):
+        """[(commit, [parents])] of the commits reachable from `new` but not
+        from `old` (None: every commit of `new`), merges included."""
+        args = ["rev-list", "--parents", "--end-of-options", new] + (["^" + old] if old else [])
+        lines = self._run(*args).stdout.decode().split("\n")
+        return [(words[0], words[1:]) for words in (line.split() for line in lines) if words]
+
+    def first_parents(self, ref, count):
+        """The latest `count` commits of `ref` along first parents, newest first."""
+        res = self._run("rev-list", "--first-parent", f"--max-count={count}", "--end-of-options", ref, ok=range(256))
+        return res.stdout.decode().split() if res.exit_code == 0 else []
+
+    def is_ancestor(self, old, new):
+        """Whether `old` is an ancestor of `new` (a fast-forward)."""
+        return self._run("merge-base", "--is-ancestor", "--end-of-options", old, new, ok=range(256)).exit_code == 0
+
+    def head_branch(self):
+        """The branch HEAD names (`refs/heads/main`), born or not; None when detached."""
+        res = self._run("symbolic-ref", "--quiet", "HEAD", ok=range(256))
+        return res.stdout.decode("utf-8", "surrogateescape").strip() or None if res.exit_code == 0 else None
+
     def branch_commits(self, all_commits=False):
         """The heads of all local branches, or every commit reachable from them."""
         args = ("rev-list", "--branches") if all_commits else ("rev-parse", "--branches")

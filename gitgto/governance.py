@@ -17,7 +17,7 @@ class Governance:
     `.gto-policy` there). explicit: the user named the ref, so a ref that
     does not exist is an error rather than "no policy yet"."""
 
-    def __init__(self, repo, policy_ref="HEAD", explicit=False):
+    def __init__(self, repo, policy_ref="HEAD", explicit=False, config=None):
         self.repo = repo
         self.policy_ref = policy_ref
         self.policy = None
@@ -45,7 +45,7 @@ class Governance:
             raise CannotCheck(f"Wrong policy file '{where}': not UTF-8 text")
         except GTOError as exc:
             raise CannotCheck(str(exc))
-        self.policy = P.parse(data, where)
+        self.policy = P.parse(data, where, config)
         signers_where = f"{policy_ref}:{self.policy.signers}"
         found = repo.cat_objects([signers_where])[0]
         if found is not None and found[0] == "blob":
@@ -53,6 +53,10 @@ class Governance:
             self.signers = S.parse_signers(self._signers_text)
         elif self.policy.needs_signatures:
             raise CannotCheck(f"The policy '{where}' names the signers file '{signers_where}', which does not exist")
+
+    @property
+    def has_signers_file(self):
+        return self._signers_text is not None
 
     # -- signatures --------------------------------------------------------------
 
@@ -73,8 +77,30 @@ class Governance:
         """{tag name: signatures.Verdict} for the annotated `records`, in one
         `git verify-tag` per 2,000 tags."""
         annotated = [r for r in records if r.annotated]
+        if annotated:
+            self.require_verifier()
         verdicts = self.repo.verify_tags([r.oid for r in annotated], self.signers_file())
         return {r.name: v for r, v in zip(annotated, verdicts)}
+
+    def require_verifier(self):
+        """Without ssh-keygen, git reports every SSH signature as bad: that
+        is "cannot check" (exit 3), never a verdict."""
+        import shutil
+
+        program = self.repo.config_value("gpg.ssh.program") or "ssh-keygen"
+        if shutil.which(program) is None:
+            raise CannotCheck(f"Cannot check signatures: '{program}' is not installed (not on PATH)")
+
+    def verify_commit(self, commit):
+        """The principal whose key signed `commit` (checked against the
+        policy's signers file by `git verify-commit`, whose exit status is
+        the verdict), or None when git does not say it verified."""
+        self.require_verifier()
+        code, stderr = self.repo.verify_commit(commit, self.signers_file() or os.devnull)
+        if code != 0:
+            return None
+        first = stderr.splitlines()[0] if stderr else ""
+        return _good_ssh_principal(first)
 
     # -- the registry as subjects --------------------------------------------------
 
@@ -88,7 +114,8 @@ class Governance:
         for e in reg.history(registry, ascending=True):
             record = by_name.get(e.ref)
             result.append(P.Subject(e.ref, e.kind, e.artifact, e.version, e.stage, True,
-                                    record.signed_name if record is not None else None, verdicts.get(e.ref)))
+                                    record.signed_name if record is not None else None, verdicts.get(e.ref),
+                                    e.commit))
         for name in registry.ignored_lightweight:
             tag = T.parse_tag(name)
             result.append(P.Subject(name, tag.kind, tag.artifact, tag.version, tag.stage, annotated=False))
@@ -100,7 +127,35 @@ class Governance:
         if verdicts is None:
             needed = self.policy is not None and self.policy.needs_signatures
             verdicts = self.verify(records) if needed else {}
-        return P.evaluate(self.policy, self.subjects(registry, records, verdicts))
+        subjects, refused = self.policy_view(registry, records, verdicts)
+        results = {r.tag: r for r in P.evaluate(self.policy, subjects)}
+        results.update(refused)
+        return [results[s.tag] for s in self.subjects(registry, records, verdicts)]
+
+    def policy_view(self, registry, records, verdicts):
+        """(subjects, {tag: Result}): the registry's events as the policy
+        sees them, and the registrations and deregistrations it refuses.
+        A refused one steers nothing: an unsigned registration of another
+        version on a promoted commit must not take over its stages, so the
+        events are read again without them."""
+        subjects = self.subjects(registry, records, verdicts)
+        if self.policy is None or self.policy.register is None:
+            return subjects, {}
+        refused = {r.tag: r for r in P.evaluate(self.policy, subjects)
+                   if not r.ok and r.subject.kind in (T.REGISTRATION, T.DEREGISTRATION)}
+        if not refused:
+            return subjects, {}
+        import copy
+
+        from . import registry as reg
+
+        kept = []
+        for record in records:
+            if record.name not in refused:
+                record = copy.copy(record)
+                record.parsed = None  # build() sets each event's version: never share them
+                kept.append(record)
+        return self.subjects(reg.build(kept), kept, verdicts), refused
 
     # -- writes ----------------------------------------------------------------------
 
@@ -117,12 +172,13 @@ class Governance:
         if any(r is not None and r.from_stages for r in rules):
             artifact = T.parse_tag(created[0].tag).artifact
             full = self.repo.read_tags(T.ref_patterns(artifact), fields="full")
-            earlier = self.subjects(registry, full, self.verify(full))
+            earlier, _ = self.policy_view(registry, full, self.verify(full))
         signature = self.signing_verdict(sign, key) if any(r is not None and r.signed_by for r in rules) else None
         new = []
         for action in created:
             tag = T.parse_tag(action.tag)
-            new.append(P.Subject(action.tag, tag.kind, tag.artifact, action.version, tag.stage, signature=signature))
+            new.append(P.Subject(action.tag, tag.kind, tag.artifact, action.version, tag.stage, signature=signature,
+                                 commit=action.commit))
         results = P.evaluate(self.policy, earlier + new)[len(earlier):]
         for result in results:
             if not result.ok:
@@ -149,13 +205,39 @@ class Governance:
         return S.Verdict(S.GOOD, ",".join(principals))
 
 
-def open_policy(repo, policy_ref=None):
-    """The Governance of a command other than `verify`: a policy it cannot
-    read is an ordinary error there (exit 1); only `verify` exits 3."""
+def cannot_check(function, args):
+    """function(args), with every error but a verdict turned into
+    CannotCheck (exit 3): git failing, a missing program, a bug (whose
+    traceback --traceback still shows)."""
     try:
-        return Governance(repo, policy_ref or "HEAD", explicit=policy_ref is not None)
+        return function(args)
+    except (CannotCheck, PolicyViolation):
+        raise
+    except GTOError as exc:
+        raise CannotCheck(str(exc))
+    except Exception as exc:  # noqa: BLE001 - "could not look" is never a pass nor a violation
+        if getattr(args, "traceback", False):
+            raise
+        raise CannotCheck(f"Unexpected error: {type(exc).__name__}: {exc}")
+
+
+def open_policy(repo, policy_ref=None, config=None):
+    """The Governance of a write: a policy it cannot read refuses the write
+    with an ordinary error (exit 1). `verify`, `check-ref --verify` and the
+    hook exit 3 instead (they give verdicts that scripts act on)."""
+    try:
+        return Governance(repo, policy_ref or "HEAD", explicit=policy_ref is not None, config=config)
     except CannotCheck as exc:
         raise GTOError(str(exc))
+
+
+def _good_ssh_principal(line):
+    """The principal of ssh-keygen's first line for a signature that git
+    already said verified: `Good "git" signature for P with ED25519 key …`."""
+    import re
+
+    m = re.match(r'Good "git" signature for (\S+) with \S+ key \S+$', line.strip())
+    return m.group(1) if m else None
 
 
 def _stage_of(action):

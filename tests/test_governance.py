@@ -200,9 +200,9 @@ def test_a_broken_policy_is_an_error_naming_the_file(tmp_path, keys, policy, pro
     with_policy(r, keys, policy)
     res = verify(r, "--all", code=3)
     assert res.err.startswith("❌ Wrong policy file 'HEAD:.gto-policy': " + problem), res
-    # the same one-line error from the other commands, with their exit status
+    # the same one-line error from the other commands: a write refuses (1), a verdict cannot be given (3)
     assert r.gto("register", "m", "--version", "v0.0.2", check=1).err == res.err
-    assert r.gto("check-ref", "m@v0.0.1", "--verify", check=1).err == res.err
+    assert r.gto("check-ref", "m@v0.0.1", "--verify", check=3).err == res.err
 
 
 def test_any_error_is_cannot_check(tmp_path):
@@ -243,8 +243,9 @@ def test_verify_sees_what_writes_would_have_refused(repo, keys):
         ("FAIL", "m@v0.0.2", "-", "register: unsigned; needs a signature of ml"),
         ("FAIL", "m@v0.0.3", "-", "register: signed by a key that is not in the signers file; "
                                   "needs a signature of ml"),
-        ("FAIL", "m#prod#6", "carol@example.com", "stages.prod: version v0.0.3 was never assigned staging "
-                                                  "by a valid event"),
+        # m@v0.0.3 is refused, so it steers nothing: the commit has no valid registration
+        ("FAIL", "m#prod#6", "carol@example.com", f"stages.prod: commit {r.sha()[:7]} has no valid registration "
+                                                  f"in force"),
         ("FAIL", "m#prod#7", "-", "annotated: a lightweight tag: no tagger, no signature, no event"),
         ("FAIL", "m@v0.0.4", "alice@example.com", "tag name: the tag object is named 'm@v0.0.1' "
                                                   "(replayed under another name)"),
@@ -260,9 +261,9 @@ def test_verify_modes(repo, keys):
     r.gto("assign", "m", "--version", "v0.0.2", "--stage", "dev")
     everything = [t for _, t, _, _ in lines(verify(r, "--all"))]
     assert everything == ["m@v0.0.1", "m#dev#1", "m#staging#2", "m#prod#3", "m@v0.0.2", "m#dev#4"]
-    # the current state: both registrations, dev now held by v0.0.2, staging and prod by v0.0.1
+    # the current state: both registrations, dev held by both versions (GTO's `show` lists the latest)
     current = [t for _, t, _, _ in lines(verify(r))]
-    assert sorted(current) == sorted(["m@v0.0.1", "m#staging#2", "m#prod#3", "m@v0.0.2", "m#dev#4"])
+    assert sorted(current) == sorted(["m@v0.0.1", "m#dev#1", "m#staging#2", "m#prod#3", "m@v0.0.2", "m#dev#4"])
     assert [t for _, t, _, _ in lines(verify(r, "m#dev#1"))] == ["m#dev#1"]
     data = json.loads(verify(r, "m#prod#3", "--json").out)
     assert data == {"policy": "HEAD:.gto-policy", "ok": True, "events": [{

@@ -100,14 +100,14 @@ def test_signed_by_fails(subject, why):
 
 
 def test_from_needs_an_earlier_valid_assignment_of_the_same_version():
-    history = [ev("m@v1.0.0", "alice"), ev("m#dev#1", version="v1.0.0"),
+    history = [ev("m@v1.0.0", "alice"), ev("m@v2.0.0", "alice"), ev("m#dev#1", version="v1.0.0"),
                ev("m#staging#2", "alice", version="v2.0.0"),  # another version
                ev("m#staging#3", "carol", version="v1.0.0"),  # not valid: carol is not in ml
                ev("m#prod#4", "bob", version="v1.0.0")]
     results = P.evaluate(policy(), history)
-    assert [r.ok for r in results] == [True, True, False, False, False]
-    assert results[2].why == "version v2.0.0 was never assigned dev by a valid event"
-    assert results[4].why == "version v1.0.0 was never assigned staging by a valid event"
+    assert [r.ok for r in results] == [True, True, True, False, False, False]
+    assert results[3].why == "version v2.0.0 was never assigned dev by a valid event"
+    assert results[5].why == "version v1.0.0 was never assigned staging by a valid event"
 
 
 def test_distinct_is_the_two_person_rule():
@@ -191,3 +191,83 @@ def test_parse_verify_output_splits_per_tag():
 
 def test_fingerprint_is_ssh_keygens():
     assert S.fingerprint(("ssh-ed25519", KEY)).startswith("SHA256:")
+
+
+# -- issue 16: rules that mean what they say ------------------------------------------------
+
+
+class Stages:
+    """What policy.parse asks of a config.Config: the warning for a stage `.gto` does not allow."""
+
+    def __init__(self, allowed):
+        self.allowed = allowed
+
+    def stage_warning(self, stage):
+        return None if stage in self.allowed else f"'{stage}' is not allowed"
+
+
+@pytest.mark.parametrize("data, problem", [
+    ({"stages": {"prod": None}}, "'stages.prod' has no value: give it a rule ({signed_by: [...]}) or remove it"),
+    ({"register": None}, "'register' has no value: give it a rule or remove the key"),
+    ({"policy": {}}, "'policy' needs 'signed_by'"),
+    ({"groups": {"a": ["x"]}, "policy": {"signed_by": ["b"]}}, "'policy.signed_by': no group 'b'"),
+    ({"stages": {"prd": {}}}, "'stages': stage 'prd': 'prd' is not allowed"),
+    ({"stages": {"prod": {"from": ["stagin"]}}}, "'stages.prod.from': stage 'stagin': 'stagin' is not allowed"),
+])
+def test_parse_refuses_what_would_silently_mean_nothing(data, problem):
+    with pytest.raises(CannotCheck) as exc:
+        P.parse(data, "HEAD:.gto-policy", Stages(["dev", "staging", "prod"]))
+    assert str(exc.value) == f"Wrong policy file 'HEAD:.gto-policy': {problem}"
+
+
+def test_the_policy_rule():
+    p = P.parse({"groups": {"admins": ["carol"]}, "policy": {"signed_by": ["admins"]}}, "x")
+    assert p.protect.signed_by == ["admins"] and p.in_groups("carol,c", ["admins"])
+    assert P.parse({}, "x").protect is None
+
+
+def on(commit, tag, who=None, version="v1.0.0"):
+    return ev(tag, who, version=version, commit=commit)
+
+
+def test_from_is_keyed_by_the_commit_not_the_name():
+    history = [on("A", "m@v1.0.0", "alice"), on("A", "m#dev#1"), on("A", "m#staging#2", "alice"),
+               on("B", "m@v1.0.0#3"),  # an unsigned registration of the same name elsewhere: refused
+               on("B", "m#prod#4", "bob")]
+    results = P.evaluate(policy(), history)
+    assert [r.ok for r in results] == [True, True, True, False, False]
+    assert results[4].why == "the registration of version v1.0.0 on commit B (m@v1.0.0#3) is not valid, " \
+                             "so it satisfies nothing"
+    assert P.evaluate(policy(), history[:3] + [on("A", "m#prod#4", "bob")])[-1].ok
+
+
+def test_a_deregistration_or_unassignment_ends_what_it_ends():
+    base = [on("A", "m@v1.0.0", "alice"), on("A", "m#dev#1"), on("A", "m#staging#2", "alice")]
+    left = P.evaluate(policy(), base + [on("A", "m#staging!#3", "bob"), on("A", "m#prod#4", "carol")])
+    assert left[-1].why == "version v1.0.0 on commit A left staging (m#staging!#3) and is not in staging now"
+    gone = P.evaluate(policy(), base + [on("A", "m@v1.0.0!#3", "bob"), on("A", "m#prod#4", "carol")])
+    assert gone[-1].why == "version v1.0.0 on commit A has no valid registration in force"
+    # an unassignment that is itself refused (unsigned, staging needs ml) ends nothing
+    kept = P.evaluate(policy(), base + [on("A", "m#staging!#3"), on("A", "m#prod#4", "carol")])
+    assert [r.ok for r in kept[-2:]] == [False, True]
+
+
+def test_distinct_needs_two_known_principals():
+    data = dict(POLICY, stages={"prod": {"from": ["dev"], "signed_by": ["release"], "distinct": True}})
+    unsigned_dev = P.evaluate(policy(data), [ev("m@v1.0.0", "alice"), ev("m#dev#1"), ev("m#prod#2", "bob")])
+    assert unsigned_dev[-1].why == "the dev assignment (m#dev#1) is unsigned, so it names no second person; " \
+                                   "needs a second person"
+    signed_dev = P.evaluate(policy(data), [ev("m@v1.0.0", "alice"), ev("m#dev#1", "alice"), ev("m#prod#2", "bob")])
+    assert signed_dev[-1].ok
+
+
+def test_touching_finds_each_commit_that_changes_a_protected_file():
+    from gitgto.prereceive import touching
+
+    paths = [".gto-policy", ".gto-signers"]
+    blobs = {("old", ".gto-policy"): "p1", ("c1", ".gto-policy"): "p1", ("c2", ".gto-policy"): "p2",
+             ("side", ".gto-policy"): "p1", ("side", ".gto-signers"): "s2", ("merge", ".gto-policy"): "p2",
+             ("merge", ".gto-signers"): "s2", ("root", ".gto-policy"): "p0"}
+    commits = [("c1", ["old"]), ("c2", ["c1"]), ("side", ["old"]), ("merge", ["c2", "side"]), ("root", [])]
+    assert touching(commits, blobs, paths) == [("c2", ".gto-policy"), ("side", ".gto-signers"),
+                                               ("merge", ".gto-policy"), ("root", ".gto-policy")]

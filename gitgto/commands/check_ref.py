@@ -25,7 +25,8 @@ def build_parser():
                         "and the artifact's tags missing here")
     p.add_argument("--remote", default="origin", metavar="NAME", help="remote to fetch from (default: origin)")
     p.add_argument("--verify", action="store_true",
-                   help="also check the event against the signed-tag policy (.gto-policy); exit 1 when it fails")
+                   help="also check the event against the signed-tag policy (.gto-policy); exit 1 when it fails, "
+                        "3 when it cannot be checked (a broken policy, ssh-keygen missing, git failing)")
     cli.policy_ref_option(p, "with --verify, read the policy from REF's committed tree (default: HEAD; in CI "
                              "name the protected branch, e.g. origin/main)")
     return p

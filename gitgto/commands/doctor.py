@@ -8,6 +8,9 @@ from .check_ref import lightweight_advice
 
 def build_parser():
     p = cli.new_parser("doctor", "Display git-gto version and check the registry for problems.",
+                       "Also reports the health of the signed-tag policy at HEAD (.gto-policy): that it\n"
+                       "reads and is valid, that its stages are ones .gto allows, that its signers file\n"
+                       "exists and that every principal its groups name has a key there.\n\n"
                        "Exit status: 1 when it finds a problem, else 0. Hints (such as packing thousands\n"
                        "of loose tag refs with git pack-refs --all) do not change it.\n")
     p.add_argument("-A", "--all-commits", action="store_true",
@@ -59,6 +62,37 @@ def problems(ws, registry, records):
     return found
 
 
+def policy_health(ws):
+    """(POLICY value, problems, hints) of the policy at HEAD; (None, [], []) without one."""
+    from ..errors import CannotCheck
+    from ..governance import Governance
+
+    try:
+        gov = Governance(ws.repo, "HEAD", config=ws.config)
+    except CannotCheck as exc:
+        return "unreadable", [str(exc)], []
+    policy = gov.policy
+    if policy is None:
+        return None, [], []
+    found = []
+    signers = f"HEAD:{policy.signers}"
+    if not gov.has_signers_file:
+        found.append(f"the policy '{policy.where}' names the signers file '{signers}', which does not exist")
+    else:
+        known = {p for principals in gov.signers.values() for p in principals}
+        if not known and policy.needs_signatures:
+            found.append(f"the signers file '{signers}' lists no key: every signed event will be refused")
+        for group, members in sorted(policy.groups.items()):
+            for member in members:
+                if member not in known:
+                    found.append(f"group '{group}' of '{policy.where}' names {member}, who has no key in '{signers}'")
+    hints = []
+    if policy.protect is None:
+        hints.append(f"'{policy.where}' does not protect itself: whoever can push to the policy branch can "
+                     f"change it (add policy: {{signed_by: [GROUP]}}, see the README's Governance section)")
+    return policy.where, found, hints
+
+
 LOOSE_TAGS = 2000  # loose tag refs from which a ref listing is several times slower than packed ones
 
 
@@ -83,11 +117,14 @@ def run(args):
     output.echo(f"STAGES={cfg.stages!r}")
     output.echo(f"EMOJIS={cfg.emojis!r}")
     output.echo(f"LOG_LEVEL={cfg.log_level!r}")
+    policy, policy_problems, policy_hints = policy_health(ws)
+    if policy is not None:  # a repository without governance reads as in GTO
+        output.echo(f"POLICY={policy!r}")
     output.echo("---------------------------------")
     ws.warn_broken_annotations = False  # findings, on stdout
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
-    found = problems(ws, registry, ws.records)
-    for hint in hints(ws):
+    found = policy_problems + problems(ws, registry, ws.records)
+    for hint in policy_hints + hints(ws):
         output.echo(output.emoji(output.EMOJI_HINT) + hint)
     if not found:
         output.echo(output.emoji(output.EMOJI_OK) + " No issues found")

@@ -109,7 +109,7 @@ def _verdicts(ws, policy_ref):
     from ..governance import Governance
 
     try:
-        gov = Governance(ws.repo, policy_ref or "HEAD", explicit=policy_ref is not None)
+        gov = Governance(ws.repo, policy_ref or "HEAD", explicit=policy_ref is not None, config=ws.config)
         if gov.policy is None:
             return None, None
         registry = ws.registry(fields="full", annotations="head", commits="deprecated")

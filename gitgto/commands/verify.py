@@ -9,14 +9,24 @@ from ..errors import CannotCheck
 
 EPILOG = """\
 With TAGs, checks those events; with --all, every event; with no argument,
-the events behind the current state (each active version's registration,
-each active stage's assignment, each deprecation in effect). With --stdin,
-reads pre-receive lines (OLD NEW REF): checks the GTO tags a push creates
-against the registry before the push, refuses deleting or moving GTO tags
-when the policy says `immutable: true`, and lets every other ref through.
+every event that shapes the current state: the latest registration or
+deregistration of each version, the latest assignment or unassignment of
+each of its stages, the latest deprecation of each artifact.
+
+With --stdin, reads pre-receive lines (OLD NEW REF): checks the GTO tags a
+push creates against the registry before the push, refuses deleting or
+moving GTO tags when the policy says `immutable: true`, and, under a
+`policy: {signed_by: [...]}` rule, refuses commits to the policy branch
+that change .gto-policy or the signers file unless signed by that group.
+Other refs go through. The policy is read from --policy-ref, else from
+`git config gto.policyRef` (a full ref name, e.g. refs/heads/main), else
+from the branch HEAD names, as it was before the push. A configured policy
+ref that is missing or broken refuses GTO tags (exit 3) and lets branches
+through, so that the fix can be pushed; no policy at all is a warning.
 
 exit status: 0 all good, 1 a violation, 2 usage, 3 cannot check (a broken
-policy, a missing signers file).
+or missing policy, a missing signers file, ssh-keygen not installed, git
+failing, an internal error): never a pass.
 
 examples:
   git gto verify                         the current state
@@ -34,21 +44,16 @@ def build_parser():
     mode.add_argument("--stdin", action="store_true",
                       help="read pre-receive lines (OLD NEW REF) from standard input and check the pushed tags")
     cli.policy_ref_option(p, "read .gto-policy and its signers file from REF's committed tree (default: HEAD; "
-                             "in a bare repository, the default branch)")
+                             "with --stdin: gto.policyRef, else the branch HEAD names)")
     p.add_argument("--json", action="store_true", help="print the verdicts in JSON format")
     return p
 
 
 def run(args):
     """Any error is "cannot check" (exit 3): a hook must not read it as a verdict."""
-    from ..errors import GTOError
+    from ..governance import cannot_check
 
-    try:
-        return _run(args)
-    except CannotCheck:
-        raise
-    except GTOError as exc:
-        raise CannotCheck(str(exc))
+    return cannot_check(_run, args)
 
 
 def _run(args):
@@ -59,13 +64,22 @@ def _run(args):
 
     if args.tags and (args.all or args.stdin):
         cli_error(f"TAG arguments cannot be combined with {'--all' if args.all else '--stdin'}")
-    ws = Workspace(args.repo)
-    gov = Governance(ws.repo, args.policy_ref or "HEAD", explicit=args.policy_ref is not None)
     if args.stdin:
-        from ..prereceive import check_push
+        # No Workspace: the hook reads `.gto` from the policy ref, not from HEAD
+        # (a broken `.gto` elsewhere must neither block nor open anything).
+        from .. import prereceive
+        from ..git import Repo
 
-        results = check_push(ws.repo, gov, sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))
-        return report(gov, results, args.json)
+        text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+        verdict = prereceive.check(Repo(args.repo), args.policy_ref, text)
+        for line in verdict.warnings:
+            output.warn(line)
+        code = report(verdict.where, verdict.results, args.json)
+        if verdict.cannot:
+            raise CannotCheck(verdict.cannot)
+        return code
+    ws = Workspace(args.repo)
+    gov = Governance(ws.repo, args.policy_ref or "HEAD", explicit=args.policy_ref is not None, config=ws.config)
     if gov.policy is None:
         output.warn(f"no {gov.policy_ref}:.gto-policy: only checking that GTO tags are annotated "
                     f"and carry their own name")
@@ -89,30 +103,32 @@ def _run(args):
     elif not args.all:
         current = current_state_tags(registry)
         results = [r for r in results if r.tag in current]
-    return report(gov, results, args.json)
+    return report(gov.policy.where if gov.policy is not None else None, results, args.json)
 
 
 def current_state_tags(registry):
-    """The tags whose events make the registry's current state."""
-    from .. import registry as reg
-
+    """The tags whose events make the registry's current state: the latest
+    event of each version's registration, of each of its stages and of each
+    artifact's deprecation. Unassignments and deregistrations count: an
+    unsigned rollback of prod shapes the state as much as a promotion."""
     chosen = set()
     for art in registry.artifacts.values():
-        if not art.is_active and art.deprecations:
+        if art.deprecations:
             chosen.add(art.deprecations[-1].ref)
         for version in art.versions:
-            if version.is_active and version.registrations:
-                chosen.add(version.registrations[-1].ref)
-        for stage, versions in reg.stage_holders(art).items():
-            for version in versions:
-                chosen.add(version.stages[stage].last_event.ref)
+            events = version.registrations + version.deregistrations
+            if events:
+                chosen.add(max(events, key=lambda e: e.key).ref)
+            for vstage in version.stages.values():
+                if vstage.last_event is not None:
+                    chosen.add(vstage.last_event.ref)
     return chosen
 
 
-def report(gov, results, as_json):
+def report(where, results, as_json):
     if as_json:
         output.print_json({
-            "policy": gov.policy.where if gov.policy is not None else None,
+            "policy": where,
             "ok": all(r.ok for r in results),
             "events": [result_json(r) for r in results],
         })
