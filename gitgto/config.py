@@ -16,13 +16,15 @@ KNOWN_KEYS = {"types", "stages", "emojis", "log_level", "debug", "index",
 
 
 class Config:
-    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", source=None, origins=None):
+    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", source=None, origins=None,
+                 warnings=()):
         self.types = types  # None = anything valid
         self.stages = stages
         self.emojis = emojis
         self.log_level = log_level
         self.source = source  # the file read, relative to the repository root: None, `.gto` or `HEAD:.gto`
         self.origins = origins or {}  # key -> where its value came from: `.gto`, `GTO_STAGES`, ...
+        self.warnings = list(warnings)  # what the reader forgave (a stage listed twice), for stderr
 
     def check_stage(self, stage):
         tags.check_name(stage)
@@ -89,13 +91,15 @@ def load(root, environ=os.environ, text=None):
             values[key] = _from_env(env_name, key, environ[env_name])
             where[key] = f"environment variable {env_name}"
             origins[key] = env_name
+    warnings = []
     return Config(
-        types=_names(values.get("types"), "types", where),
-        stages=_names(values.get("stages"), "stages", where),
+        types=_names(values.get("types"), "types", where, warnings),
+        stages=_names(values.get("stages"), "stages", where, warnings),
         emojis=_bool(values.get("emojis", True), "emojis", where),
         log_level=str(values.get("log_level", "INFO")),
         source=source,
         origins=origins,
+        warnings=warnings,
     )
 
 
@@ -151,7 +155,9 @@ def _from_env(env_name, key, raw):
     return raw
 
 
-def _names(value, key, where):
+def _names(value, key, where, warnings):
+    """A list of names; one listed twice is used once, with a warning (GTO
+    accepts it too, and a table cannot have the same column twice)."""
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -161,7 +167,11 @@ def _names(value, key, where):
             tags.check_name(v)
         except GTOError as exc:
             raise GTOError(f"Wrong {where[key]}: '{key}': {exc}")
-    return value
+    unique = list(dict.fromkeys(value))
+    for v in unique:
+        if value.count(v) > 1:
+            warnings.append(f"{where[key]} lists '{v}' in '{key}' {value.count(v)} times; using it once")
+    return unique
 
 
 def _bool(value, key, where):

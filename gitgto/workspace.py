@@ -67,6 +67,8 @@ class Workspace:
             else:
                 self.config = config_mod.load(self.repo.root)
         output.settings["emojis"] = self.config.emojis
+        for warning in self.config.warnings:
+            output.warn(warning)
         self.records = None
         self._warned = False
         self.annotation_problems = []  # broken annotation files a registry read went on without
