@@ -126,6 +126,9 @@ TWO_REGISTRATIONS = ("Version '{version}' was deregistered on this commit: regis
                      "a second registration of one version, which gto 1.x cannot read ('Multiple "
                      "registrations are not supported'). Use --force to do it anyway.")
 FORCED = "--force: {what}, which gto 1.x cannot read{when}"
+EVERY_GTO_COMMAND = "every gto 1.x command in this repository then fails ('Multiple versions are not allowed on the same Git commit')"
+STAGE_ON_VERSIONS = ("{doing} on commit {commit}, where '{artifact}' has {count} versions ({names}), makes a registry "
+                     "gto 1.x cannot read: {breaks}. Use --force to do it anyway.")
 
 
 def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
@@ -157,8 +160,30 @@ def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
     elif at_commit:
         names = ", ".join([v.name for v in at_commit] + [name])
         what = f"'{req.artifact}' now has {len(at_commit) + 1} versions on commit {commit[:7]} ({names})"
-        action.warning = FORCED.format(what=what, when=" once a stage is assigned there")
+        staged = any(v.stages for v in art.find(commit=commit))  # gto 1.x fails whatever the order
+        action.warning = FORCED.format(what=what, when=f", as a stage tag is there: {EVERY_GTO_COMMAND}" if staged
+                                       else " once a stage is assigned there")
     return [action]
+
+
+def _stage_tag_interop(req, action, registering=()):
+    """The interoperability rule for a stage tag: gto 1.x gives a stage tag
+    to the one version on its commit, and fails on every command when there
+    are several (even deregistered ones). `registering`: versions the same
+    plan registers there first."""
+    art = req.art
+    names = [v.name for v in (art.registered_at(action.commit) if art else [])]
+    names += [n for n in registering if n not in names]
+    if len(names) < 2:
+        return action
+    doing = "Assigning a stage" if action.kind == T.ASSIGNMENT else "Unassigning a stage"
+    if not req.force:
+        raise GTOError(STAGE_ON_VERSIONS.format(doing=doing, commit=action.commit[:7], artifact=req.artifact,
+                                                count=len(names), names=", ".join(names), breaks=EVERY_GTO_COMMAND))
+    action.warning = (f"--force: a stage tag of '{req.artifact}' on commit {action.commit[:7]}, which holds "
+                      f"{len(names)} of its versions ({', '.join(names)}), is what gto 1.x cannot read: "
+                      f"{EVERY_GTO_COMMAND}")
+    return action
 
 
 # -- assign ------------------------------------------------------------------
@@ -198,7 +223,8 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
         if target in holders.get(stage, ()):
             raise GTOError(f"Version '{name}' is already in stage '{stage}'. {FORCE_HINT}")
     counter_form = _counter_form(req.simple, default_simple=False)
-    return actions + [req.create(T.ASSIGNMENT, commit, version=name, stage=stage, counter_form=counter_form)]
+    assignment = req.create(T.ASSIGNMENT, commit, version=name, stage=stage, counter_form=counter_form)
+    return actions + [_stage_tag_interop(req, assignment, [a.version for a in actions])]
 
 
 # -- deprecate NAME VERSION STAGE / NAME VERSION / NAME ----------------------
@@ -235,8 +261,8 @@ def plan_unassign(req, version, stage, delete=False):
     if not req.force and (vstage is None or not vstage.is_active):
         raise GTOError(f"Stage '{stage}' is not assigned to a version '{version}'")
     _check_owner(art, target, f"unassigned from '{stage}'", stage)
-    return [req.create(T.UNASSIGNMENT, target.commit, version=version, stage=stage,
-                       counter_form=_counter_form(req.simple, default_simple=False))]
+    return [_stage_tag_interop(req, req.create(T.UNASSIGNMENT, target.commit, version=version, stage=stage,
+                                               counter_form=_counter_form(req.simple, default_simple=False)))]
 
 
 def plan_deregister(req, version, delete=False):

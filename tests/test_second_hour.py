@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from test_interop import gto_bin  # noqa: F401 (gto 1.10.1 for the interop checks, or a clean skip)
+
 # -- a name listed twice in a config list ---------------------------------------------
 
 
@@ -44,3 +46,72 @@ def test_a_duplicated_type_still_checks_types(duplicated):
     duplicated.gto("annotate", "m", "--type", "model")
     res = duplicated.gto("annotate", "m", "--type", "data", expect=1)
     assert "Allowed types are: model (from .gto)" in res.err
+
+
+# -- the interoperability rule: a stage tag on a commit with two versions ---------------
+
+BREAKS = "every gto 1.x command in this repository then fails ('Multiple versions are not allowed on the same Git commit')"
+
+
+@pytest.fixture
+def two_versions(make_repo):
+    """A release candidate assigned to qa, then its release on the same commit (--force)."""
+    r = make_repo("rc")
+    r.commit("one", {"model.pkl": "1"})
+    r.gto("register", "m", "--version", "v1.0.0-rc.1")
+    r.gto("assign", "m", "--stage", "qa")
+    r.gto("register", "m", "--version", "v1.0.0", "--force")
+    return r
+
+
+@pytest.mark.parametrize("write", [["assign", "m", "--version", "v1.0.0", "--stage", "prod"],
+                                   ["assign", "m", "HEAD", "--stage", "prod"],
+                                   ["unassign", "m", "v1.0.0-rc.1", "qa"]], ids=["version", "ref", "unassign"])
+def test_a_stage_tag_on_a_commit_with_two_versions_needs_force(two_versions, write):
+    r = two_versions
+    before = r.git("for-each-ref")
+    res = r.gto(*write, expect=1)
+    doing = "Unassigning" if write[0] == "unassign" else "Assigning"
+    assert res.err == (f"❌ {doing} a stage on commit {r.sha()[:7]}, where 'm' has 2 versions (v1.0.0-rc.1, v1.0.0), "
+                       f"makes a registry gto 1.x cannot read: {BREAKS}. Use --force to do it anyway.\n")
+    assert r.git("for-each-ref") == before
+    dry = r.gto(*write, "--dry-run", expect=1)  # the dry run says the same
+    assert dry.err == res.err
+    forced = r.gto(*write, "--force")
+    assert forced.err == (f"warning: --force: a stage tag of 'm' on commit {r.sha()[:7]}, which holds 2 of its "
+                          f"versions (v1.0.0-rc.1, v1.0.0), is what gto 1.x cannot read: {BREAKS}\n")
+    assert r.git("for-each-ref") != before
+
+
+def test_a_stage_tag_on_another_commit_needs_no_force(two_versions):
+    r = two_versions
+    r.commit("two", {"model.pkl": "2"})
+    res = r.gto("assign", "m", "HEAD", "--stage", "prod")
+    assert res.err == ""
+
+
+@pytest.mark.slow
+def test_the_second_version_on_a_staged_commit_says_gto_breaks_now(make_repo, gto_bin):
+    """Checked against gto 1.10.1: a stage tag on a commit with two versions
+    fails every gto command, whichever came first."""
+    r = make_repo("late")
+    r.commit("one", {"model.pkl": "1"})
+    r.gto("register", "other")
+    r.gto("register", "m", "--version", "v2.0.0-rc.1")
+    r.gto("assign", "m", "--stage", "qa")
+    gto_env = {"GTO_EMOJIS": "false", "COLUMNS": "500"}
+    assert run(r, [gto_bin, "show"], gto_env).code == 0
+    forced = r.gto("register", "m", "--version", "v2.0.0", "--force")
+    assert forced.err == (f"warning: --force: 'm' now has 2 versions on commit {r.sha()[:7]} (v2.0.0-rc.1, v2.0.0), "
+                          f"which gto 1.x cannot read, as a stage tag is there: {BREAKS}\n")
+    for args in (["show"], ["history"], ["show", "other"], ["check-ref", "other@v0.0.1"]):
+        res = run(r, [gto_bin, *args], gto_env)
+        assert res.code != 0 and "Multiple versions are not allowed" in res.out + res.err, res
+
+
+def run(r, argv, env):
+    import subprocess
+
+    from conftest import Result
+
+    return Result(argv, subprocess.run(argv, cwd=r.path, env=r._env(env=env), capture_output=True, text=True))

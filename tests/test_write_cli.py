@@ -213,7 +213,10 @@ def test_register_force_adds_second_version_on_a_commit(repo):
                        "which gto 1.x cannot read once a stage is assigned there\n")
     show = json.loads(r.gto("show", "--json").out)
     assert show["m"]["version"] == "v1.0.0"
-    ok(r, "assign", "m", "--stage", "prod", out=created("m#prod#1", "assigns stage to version 'v1.0.0'"))
+    assert "every gto 1.x command in this repository then fails" in r.gto("assign", "m", "--stage", "prod", check=1).err
+    res = r.gto("assign", "m", "--stage", "prod", "--force")
+    assert res.lines == created("m#prod#1", "assigns stage to version 'v1.0.0'")
+    assert res.err.startswith("warning: --force: a stage tag of 'm' on commit ")
     assert r.gto("show", "m#prod", "--version").out == "v1.0.0\n"
 
 
