@@ -145,10 +145,13 @@ def _check_counter(repo, action):
 
 
 def push_command(remote, actions):
-    """The one `git push` that publishes these actions, as a user would type it."""
+    """The one `git push` that publishes these actions, as a user would type
+    it: shell-quoted (`#` starts a comment, `!` a history expansion)."""
+    from shlex import quote
+
     if all(a.delete for a in actions):
-        return f"git push --delete {remote} " + " ".join(a.tag for a in actions)
-    return f"git push {remote} " + " ".join((":" if a.delete else "") + a.tag for a in actions)
+        return f"git push --delete {quote(remote)} " + " ".join(quote(a.tag) for a in actions)
+    return f"git push {quote(remote)} " + " ".join(quote((":" if a.delete else "") + a.tag) for a in actions)
 
 
 def push_actions(ws, actions, remote):

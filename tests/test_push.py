@@ -3,6 +3,8 @@ deleted tags arrive on / disappear from the remote, one push per tag right
 after it is made; nothing is pushed without --push; --remote; a rejected
 push is a clear error that keeps the local tag and says so."""
 
+import shlex
+
 import pytest
 
 from gtorepo import GtoRepo
@@ -31,11 +33,11 @@ def remote_tags(origin):
 
 
 def pushed(tag):
-    return [f"Running `git push origin {tag}`", f"Successfully pushed git tag {tag} on remote."]
+    return [f"Running `git push origin {shlex.quote(tag)}`", f"Successfully pushed git tag {tag} on remote."]
 
 
 def push_deleted(tag):
-    return [f"Running `git push --delete origin {tag}`", f"Successfully deleted git tag {tag} on remote."]
+    return [f"Running `git push --delete origin {shlex.quote(tag)}`", f"Successfully deleted git tag {tag} on remote."]
 
 
 def test_created_tags_arrive_one_push_per_tag(pair):

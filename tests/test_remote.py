@@ -3,6 +3,7 @@ never the network), and `git gto status` against a remote."""
 
 import json
 import os
+import shlex
 
 import pytest
 
@@ -142,7 +143,7 @@ def test_write_through_url_pushes(outside, remote, args, tag):
     url = "file://" + str(remote.path)
     res = outside.gto(*args, "-r", url)
     assert f"Created git tag '{tag}'" in res.out
-    assert f"Running `git push {url} {tag}`" in res.out
+    assert f"Running `git push {url} {shlex.quote(tag)}`" in res.out
     assert f"Successfully pushed git tag {tag} on remote." in res.out
     assert "To push the changes upstream" not in res.out
     assert tag in remote.git("tag").split()

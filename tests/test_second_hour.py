@@ -2,9 +2,11 @@
 Every case runs the real `git gto` in a hermetic repository."""
 
 import json
+import subprocess
 
 import pytest
 
+from test_completion import bash_complete, needs_git_bash
 from test_interop import gto_bin  # noqa: F401 (gto 1.10.1 for the interop checks, or a clean skip)
 
 # -- a name listed twice in a config list ---------------------------------------------
@@ -115,3 +117,39 @@ def run(r, argv, env):
     from conftest import Result
 
     return Result(argv, subprocess.run(argv, cwd=r.path, env=r._env(env=env), capture_output=True, text=True))
+
+
+# -- `!` in completed tags and in the `Running` line of --push ---------------------------
+
+
+@needs_git_bash
+def test_bash_completion_escapes_the_bang_of_a_tag(make_repo, gitenv):
+    r = make_repo("bang")
+    r.commit("one")
+    r.tag("churn@v1.0.0")
+    r.tag("churn#prod#1")
+    r.tag("churn#prod!#2")
+    r.tag("churn@v1.0.0!")
+    assert sorted(bash_complete("git gto check-ref churn#prod", gitenv, r.path)) == ["churn#prod#1",
+                                                                                     "churn#prod\\!#2"]
+    assert bash_complete("git gto check-ref churn#prod\\!", gitenv, r.path) == ["churn#prod\\!#2"]
+    assert sorted(bash_complete("git gto deregister churn ", gitenv, r.path)) == ["v1.0.0"]
+    assert sorted(bash_complete("git gto check-ref churn@", gitenv, r.path)) == ["churn@v1.0.0", "churn@v1.0.0\\!"]
+    word = bash_complete("git gto check-ref churn#prod!", gitenv, r.path)[0]
+    # What an interactive bash (history expansion on) runs with the inserted word:
+    ran = subprocess.run(["bash", "--norc", "--noprofile", "-i"], input=f"set -H\necho {word}\n",
+                         capture_output=True, text=True, env=gitenv, cwd=r.path)
+    assert ran.stdout.splitlines() == ["churn#prod!#2"], ran
+
+
+def test_the_running_line_of_push_is_shell_quoted(make_repo):
+    origin = make_repo("origin.git", bare=True)
+    r = make_repo("pusher")
+    r.git("remote", "add", "origin", str(origin.path))
+    r.commit("one")
+    r.gto("register", "m")
+    r.gto("assign", "m", "--stage", "prod")
+    res = r.gto("unassign", "m", "v0.0.1", "prod", "--push")
+    assert "Running `git push origin 'm#prod!#2'`" in res.lines, res
+    res = r.gto("unassign", "m", "v0.0.1", "prod", "--delete", "--push")
+    assert "Running `git push --delete origin 'm#prod!#2'`" in res.lines, res
