@@ -41,6 +41,17 @@ def parse_commit(sha, data):
     return CommitInfo(sha, ts, tz, author, email, message)
 
 
+def lightweight_advice(name, remote="origin"):
+    """What to do about a GTO-looking lightweight tag (check-ref, doctor and
+    the reads it shadows say the same)."""
+    from shlex import quote
+
+    return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
+            f"rewrite the annotated tag). Re-fetch it: git fetch --force {quote(remote)} "
+            f"'refs/tags/{name}:refs/tags/{name}', "
+            f"or run check-ref with --fetch")
+
+
 def is_url(value):
     """`-r` names a remote when it is not an existing path and looks like a
     URL (`scheme://…`) or an scp-like address (`host:path`)."""
@@ -242,6 +253,17 @@ class Workspace:
 
     def head(self):
         return self.repo.resolve_commit("HEAD")
+
+    def warn_if_shadowed(self, registry):
+        """A GTO-looking lightweight tag of the artifacts read (a CI checkout
+        rewrites the triggering annotated tag so) hides its event: the answer
+        may be the previous version's, so say it once, with the fetch command."""
+        names = registry.ignored_lightweight
+        if not names:
+            return
+        more = len(names) - 1
+        also = f" ({more} more such tag{'s' if more > 1 else ''}: git fetch --force --tags origin)" if more else ""
+        output.warn(f"the answer may be out of date: {lightweight_advice(names[0])}{also}")
 
     def warn_if_incomplete(self, whole=True, has_gto=None):
         """CI checkouts are often shallow or without tags: say once that the

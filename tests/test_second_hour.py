@@ -153,3 +153,46 @@ def test_the_running_line_of_push_is_shell_quoted(make_repo):
     assert "Running `git push origin 'm#prod!#2'`" in res.lines, res
     res = r.gto("unassign", "m", "v0.0.1", "prod", "--delete", "--push")
     assert "Running `git push --delete origin 'm#prod!#2'`" in res.lines, res
+
+
+# -- a lightweight tag shadowing a stage event ---------------------------------------------
+
+
+@pytest.fixture
+def shadowed(make_repo):
+    """v0.0.2 was promoted to prod, but the CI checkout left 'm#prod#2' lightweight."""
+    r = make_repo("ci")
+    r.commit("one")
+    r.gto("register", "m")
+    r.gto("assign", "m", "--stage", "prod")
+    r.commit("two")
+    r.gto("register", "m")
+    r.gto("assign", "m", "--stage", "prod")
+    r.git("tag", "-d", "m#prod#2")
+    r.git("tag", "m#prod#2", "HEAD")
+    return r
+
+
+SHADOW = ("warning: the answer may be out of date: 'm#prod#2' is a lightweight tag here, so it carries no GTO "
+          "event (CI checkouts often rewrite the annotated tag). Re-fetch it: git fetch --force origin "
+          "'refs/tags/m#prod#2:refs/tags/m#prod#2', or run check-ref with --fetch")
+
+
+@pytest.mark.parametrize("args", [["show", "m#prod", "--ref"], ["show", "m"], ["show", "m@latest", "--version"],
+                                  ["history", "m"], ["describe", "m#prod"]])
+def test_a_read_shadowed_by_a_lightweight_tag_warns_once(shadowed, args):
+    res = shadowed.gto(*args)
+    assert res.err_lines == [SHADOW], res
+    if args[1] == "m#prod":
+        assert res.out in ("m@v0.0.1\n", "")  # the previous answer: hence the warning
+
+
+def test_check_ref_and_doctor_say_the_same(shadowed):
+    assert shadowed.gto("check-ref", "m#prod#2", expect=1).err == "❌ " + SHADOW[len("warning: the answer may be "
+                                                                                  "out of date: "):] + "\n"
+    assert SHADOW[len("warning: the answer may be out of date: "):] in shadowed.gto("doctor", expect=1).out
+
+
+def test_an_annotated_registry_reads_quietly(shadowed):
+    shadowed.git("tag", "-d", "m#prod#2")
+    assert shadowed.gto("show", "m#prod", "--ref").err == ""

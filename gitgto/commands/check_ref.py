@@ -1,7 +1,5 @@
 """git gto check-ref REF: what a (pushed) GTO tag means, for CI triggers."""
 
-import shlex
-
 from .. import cli, output, registry as reg, tags
 from ..errors import GTOError
 
@@ -48,16 +46,8 @@ def verify(ws, registry, name, policy_ref):
         raise PolicyViolation(f"The policy ({where}) refuses {result.line()}")
 
 
-def lightweight_advice(name, remote="origin"):
-    """What to do about a GTO-looking lightweight tag (check-ref and doctor say the same)."""
-    return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
-            f"rewrite the annotated tag). Re-fetch it: git fetch --force {shlex.quote(remote)} "
-            f"'refs/tags/{name}:refs/tags/{name}', "
-            f"or run check-ref with --fetch")
-
-
 def run(args):
-    from ..workspace import Workspace
+    from ..workspace import Workspace, lightweight_advice
 
     name = args.ref[len("refs/tags/"):] if args.ref.startswith("refs/tags/") else args.ref
     tag = tags.parse_tag(name)

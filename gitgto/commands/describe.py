@@ -65,6 +65,7 @@ def _worktree_or_head(ws, name):
 
 def _shortcut_commit(ws, name, selector, stage):
     registry = ws.registry(name)
+    ws.warn_if_shadowed(registry)
     art = registry.get(name)
     versions = reg.listed_versions(art)
     if selector == "latest":

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from .. import __version__, cli, output, registry as reg, tags
-from .check_ref import lightweight_advice
+from ..workspace import lightweight_advice
 
 
 def build_parser():

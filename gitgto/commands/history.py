@@ -30,7 +30,9 @@ def run(args):
                                        fields=fields)
         events = reg.merge_history([reg.load_events(s) for s in states.values()], args.ascending)
     else:
-        events = reg.history(ws.registry(args.artifact, fields=fields), args.artifact, args.ascending)
+        registry = ws.registry(args.artifact, fields=fields)
+        ws.warn_if_shadowed(registry)
+        events = reg.history(registry, args.artifact, args.ascending)
     ws.warn_if_annotations_broken(args.artifact)
     if args.json:
         from ..gtojson import history_entry

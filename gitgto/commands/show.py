@@ -122,6 +122,7 @@ def show_artifact(ws, args):
     if stage is not None and ws.config.stage_warning(stage):
         output.warn(ws.config.stage_warning(stage))  # a query answers nothing; a typo must not be silent
     registry = ws.registry(name, annotations=_scan(args), commits="all")
+    ws.warn_if_shadowed(registry)
     art = registry.get(name)
     flag = line_flag(args)
     if flag == "name":
