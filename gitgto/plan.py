@@ -219,12 +219,25 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
             actions = plan_register(req, commit, version, bump_part, counter_form=False)
             name = actions[0].version
     if target is not None and not req.force:
+        _check_assignable(req, art, target)
         holders = reg.stage_holders(art)
         if target in holders.get(stage, ()):
             raise GTOError(f"Version '{name}' is already in stage '{stage}'. {FORCE_HINT}")
     counter_form = _counter_form(req.simple, default_simple=False)
     assignment = req.create(T.ASSIGNMENT, commit, version=name, stage=stage, counter_form=counter_form)
     return actions + [_stage_tag_interop(req, assignment, [a.version for a in actions])]
+
+
+def _check_assignable(req, art, target):
+    """A stage on a deregistered version counts for nothing, and one on a
+    deprecated artifact revives it: neither without --force (a "Created"
+    that changes nothing is a trap)."""
+    if target.is_registered and not target.is_active:
+        raise GTOError(f"Version '{target.name}' was deregistered: a stage assigned to it would have no effect "
+                       f"(only registered versions hold stages). {FORCE_HINT}")
+    if not art.is_active:
+        raise GTOError(f"Artifact '{req.artifact}' was deprecated: assigning a stage to its version "
+                       f"'{target.name}' would revive it. {FORCE_HINT}")
 
 
 # -- deprecate NAME VERSION STAGE / NAME VERSION / NAME ----------------------

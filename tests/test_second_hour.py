@@ -196,3 +196,41 @@ def test_check_ref_and_doctor_say_the_same(shadowed):
 def test_an_annotated_registry_reads_quietly(shadowed):
     shadowed.git("tag", "-d", "m#prod#2")
     assert shadowed.gto("show", "m#prod", "--ref").err == ""
+
+
+# -- a stage for a deregistered version or a deprecated artifact -------------------------
+
+FORCE_HINT = "Use the '--force' flag to create a new Git tag nevertheless."
+
+
+@pytest.fixture
+def retired(make_repo):
+    r = make_repo("retired")
+    r.commit("one")
+    r.gto("register", "gone")
+    r.gto("deregister", "gone", "v0.0.1")
+    r.gto("register", "old")
+    r.gto("deprecate", "old")
+    return r
+
+
+@pytest.mark.parametrize("args,line", [
+    (["assign", "gone", "--version", "v0.0.1", "--stage", "prod"],
+     "Version 'v0.0.1' was deregistered: a stage assigned to it would have no effect (only registered versions "
+     "hold stages). " + FORCE_HINT),
+    (["assign", "gone", "HEAD", "--stage", "prod"],
+     "Version 'v0.0.1' was deregistered: a stage assigned to it would have no effect (only registered versions "
+     "hold stages). " + FORCE_HINT),
+    (["assign", "old", "--version", "v0.0.1", "--stage", "prod"],
+     "Artifact 'old' was deprecated: assigning a stage to its version 'v0.0.1' would revive it. " + FORCE_HINT),
+], ids=["deregistered", "deregistered-ref", "deprecated"])
+def test_a_stage_that_would_not_count_is_refused(retired, args, line):
+    before = retired.git("for-each-ref")
+    assert retired.gto(*args, expect=1).err_lines == ["❌ " + line]
+    assert retired.gto(*args, "--dry-run", expect=1).err_lines == ["❌ " + line]
+    assert retired.git("for-each-ref") == before
+
+
+def test_force_assigns_to_a_deprecated_artifact_and_revives_it(retired):
+    retired.gto("assign", "old", "--version", "v0.0.1", "--stage", "prod", "--force")
+    assert retired.gto("show", "old#prod", "--ref").out == "old@v0.0.1\n"
