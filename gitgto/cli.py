@@ -51,8 +51,43 @@ def show_man_page(page):
         os.execv(man, [man, page])
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse checks required options before it reports unknown ones, so
+    `--stag dev` (no abbreviations) said "--stage is required": an unknown
+    option is named first, with the option it most likely meant."""
+
+    _argv = ()
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message):
+        unknown = self._unknown_options()
+        if unknown and message.startswith(("the following arguments are required", "unrecognized arguments")):
+            from .config import _close_match
+
+            known = [o for o in self._option_string_actions if o.startswith("--")]
+            close = _close_match(unknown[0].split("=", 1)[0], known) if unknown[0].startswith("--") else None
+            hint = f" (did you mean '{close}'?)" if close else ""
+            message = f"unrecognized arguments: {' '.join(unknown)}{hint}"
+        super().error(message)
+
+    def _unknown_options(self):
+        found = []
+        for arg in self._argv:
+            if arg == "--":
+                break
+            if not arg.startswith("-") or arg == "-" or arg[1:2].isdigit():
+                continue
+            option = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+            if option not in self._option_string_actions:
+                found.append(arg)
+        return found
+
+
 def new_parser(command, description, epilog=None):
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog=f"git gto {command}", description=description, epilog=epilog, add_help=False, allow_abbrev=False,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-h", action="help", help="show a short help and exit")

@@ -234,3 +234,19 @@ def test_a_stage_that_would_not_count_is_refused(retired, args, line):
 def test_force_assigns_to_a_deprecated_artifact_and_revives_it(retired):
     retired.gto("assign", "old", "--version", "v0.0.1", "--stage", "prod", "--force")
     assert retired.gto("show", "old#prod", "--ref").out == "old@v0.0.1\n"
+
+
+# -- an unknown option is named before a missing required one ------------------------------
+
+
+@pytest.mark.parametrize("args,line", [
+    (["assign", "m", "--stag", "dev"], "git gto assign: error: unrecognized arguments: --stag (did you mean '--stage'?)"),
+    (["assign", "m", "--stage=dev", "--versio=v1.0.0"],
+     "git gto assign: error: unrecognized arguments: --versio=v1.0.0 (did you mean '--version'?)"),
+    (["show", "--plian"], "git gto show: error: unrecognized arguments: --plian (did you mean '--plain'?)"),
+    (["unassign", "m", "--zzz"], "git gto unassign: error: unrecognized arguments: --zzz"),
+    (["assign", "m"], "git gto assign: error: the following arguments are required: --stage"),
+])
+def test_an_unknown_option_is_named_first(repo, args, line):
+    res = repo.gto(*args, expect=2)
+    assert res.err_lines[-1] == line, res
