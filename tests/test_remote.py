@@ -316,7 +316,7 @@ def test_status_remote_name_and_url(clone, remote, make_repo):
 
 
 def test_status_unknown_remote(clone):
-    res = clone.gto("status", "--remote", "nope", expect=1)
+    res = clone.gto("status", "--remote", "nope", expect=3)
     assert res.err.startswith("❌ Cannot list the tags of 'nope'") and len(res.err.splitlines()) == 1
 
 

@@ -250,3 +250,19 @@ def test_force_assigns_to_a_deprecated_artifact_and_revives_it(retired):
 def test_an_unknown_option_is_named_first(repo, args, line):
     res = repo.gto(*args, expect=2)
     assert res.err_lines[-1] == line, res
+
+
+# -- status: out of sync is 1, cannot check is 3 ---------------------------------------------
+
+
+def test_status_cannot_check_is_3_out_of_sync_is_1(make_repo, tmp_path):
+    r = make_repo("st")
+    r.commit("one")
+    r.gto("register", "m")
+    r.git("remote", "add", "origin", str(tmp_path / "gone.git"))
+    res = r.gto("status", expect=3)
+    assert res.out == "" and res.err.startswith("❌ Cannot list the tags of 'origin'"), res
+    assert r.gto("status", "--json", expect=3).out == ""
+    origin = make_repo("origin.git", bare=True)
+    r.git("remote", "set-url", "origin", str(origin.path))
+    assert "not pushed" in r.gto("status", expect=1).out
