@@ -266,3 +266,31 @@ def test_status_cannot_check_is_3_out_of_sync_is_1(make_repo, tmp_path):
     origin = make_repo("origin.git", bare=True)
     r.git("remote", "set-url", "origin", str(origin.path))
     assert "not pushed" in r.gto("status", expect=1).out
+
+
+# -- --plain is for scripts: never prose; describe of an unknown artifact --------------------
+
+
+def test_plain_without_rows_prints_the_header_alone(make_repo):
+    r = make_repo("empty-ish")
+    r.commit("one")
+    r.gto("register", "m")
+    r.gto("deprecate", "m")
+    for args, header in ((["show", "--plain"], "name\tlatest"), (["show", "m", "--plain"],
+                                                                  "artifact\tversion\tstage\tcreated_at\tref"),
+                         (["history", "--plain"], None)):
+        res = r.gto(*args)
+        assert "Nothing found" not in res.out + res.err, res
+        if header:
+            assert res.lines == [header], res
+    assert r.gto("show", "m").out == "Nothing found in the current workspace\n"  # the table keeps GTO's line
+
+
+def test_describe_of_an_unknown_artifact_exits_1_like_show(make_repo):
+    r = make_repo("desc")
+    r.commit("one", {"artifacts.yaml": "annotated:\n  type: model\n"})
+    r.gto("register", "tagged")
+    for args in (["describe", "nope"], ["show", "nope"]):
+        assert r.gto(*args, expect=1).err == "❌ Cannot find artifact 'nope'\n"
+    assert r.gto("describe", "tagged").out == ""  # known, not annotated: nothing, exit 0
+    assert json.loads(r.gto("describe", "annotated").out)["type"] == "model"
