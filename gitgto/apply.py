@@ -59,6 +59,8 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
     for attempt in range(ATTEMPTS):
         registry = ws.registry(artifact, fields="state")  # plans need no messages
         actions = make_plan(registry, ws.records)
+        if attempt == 0 and registry.artifact(artifact) is None and any(not a.delete for a in actions):
+            ws.warn_if_near_miss(artifact)
         verdicts = governance.check_actions(registry, ws.records, actions, sign, key) if governance else []
         if dry_run:
             for action in actions:

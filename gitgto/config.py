@@ -66,6 +66,20 @@ def _close_match(value, choices):
     return next((c for c in choices if value.startswith(c) or c.startswith(value)), None)
 
 
+def one_edit_apart(a, b):
+    """Two different names one typo apart: a letter added, dropped, changed,
+    or two neighbours swapped (`chrun`/`churn`)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i in range(len(short)) if short[i] != long_[i]), len(short))
+    return short[i:] == long_[i + 1:]
+
+
 def emojis_from_env(environ=os.environ):
     value = environ.get("GTO_EMOJIS")
     return True if value is None else _BOOLS.get(value.strip().lower(), True)

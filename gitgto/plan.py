@@ -256,7 +256,7 @@ def _check_owner(art, target, what, stage=None):
 def _existing(req):
     art = req.art
     if art is None:
-        raise GTOError(f"Cannot find artifact '{req.artifact}'")
+        raise GTOError(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
     return art
 
 
@@ -286,7 +286,7 @@ def plan_deregister(req, version, delete=False):
         if req.force and not delete:
             raise GTOError("Can't deregister a version that have no git tags")
         if art is None:
-            raise GTOError(f"Cannot find artifact '{req.artifact}'")
+            raise GTOError(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
         raise GTOError(f"No versions found for '{req.artifact}' with version '{version}'")
     if delete:
         return req.delete(target.registrations + target.deregistrations + target.stage_events)
@@ -306,12 +306,12 @@ def plan_deprecate(req, commit=None, head=None, delete=False):
         raise GTOError("Can't use 'force' with 'simple=True'")
     if not req.force:
         if art is None:
-            raise GTOError(f"Cannot find artifact '{req.artifact}'")
+            raise GTOError(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
         if not art.is_active:
             raise GTOError("Artifact was deprecated already")
     if delete:
         if art is None:
-            raise GTOError(f"Cannot find artifact '{req.artifact}'")
+            raise GTOError(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
         return req.delete([e for e in art.events if e.kind != T.COMMIT])
     if commit is None:
         latest = max(art.events, key=lambda e: e.key) if art and art.events else None

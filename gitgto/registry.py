@@ -281,6 +281,7 @@ class Registry:
     def __init__(self):
         self.artifacts = {}
         self.ignored_lightweight = []  # GTO-looking lightweight tags
+        self.hint = lambda name: ""  # "; did you mean 'churn'?" for an unknown name (the reader sets it)
 
     def artifact(self, name, create=False):
         art = self.artifacts.get(name)
@@ -291,7 +292,7 @@ class Registry:
     def get(self, name):
         art = self.artifacts.get(name)
         if art is None:
-            raise GTOError(f"Cannot find artifact '{name}'")
+            raise GTOError(f"Cannot find artifact '{name}'{self.hint(name)}")
         return art
 
 

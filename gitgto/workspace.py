@@ -195,6 +195,7 @@ class Workspace:
         if subset is None:  # (the registry cache warns for the reads it completes)
             self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
+        registry.hint = self.artifact_hint
         if not annotations and not commits:
             return registry
         from . import annotations as ann
@@ -253,6 +254,31 @@ class Workspace:
 
     def head(self):
         return self.repo.resolve_commit("HEAD")
+
+    def tagged_artifacts(self):
+        """Every artifact name the tags know (one refs listing; no tag object opened)."""
+        from .tagstream import listed_tags
+
+        found = (tags.parse_tag(name) for _, name in listed_tags(self.repo.ref_listing()))
+        return {t.artifact for t in found if t is not None}
+
+    def artifact_hint(self, name):
+        """"; did you mean 'churn'?" for an unknown artifact name (`chrun`),
+        from the tags and HEAD's annotations; else "". The error path only."""
+        known = self.tagged_artifacts()
+        try:
+            known.update(self.head_annotations(problems=[]))
+        except GTOError:
+            pass
+        close = config_mod._close_match(name, sorted(known - {name}))
+        return f"; did you mean '{close}'?" if close else ""
+
+    def warn_if_near_miss(self, name):
+        """A write to a new artifact one typo away from an existing one says so:
+        `register chrun` beside `churn` starts a second registry line."""
+        near = sorted(n for n in self.tagged_artifacts() if config_mod.one_edit_apart(n, name))
+        if near:
+            output.warn(f"'{name}' is a new artifact, one letter away from '{near[0]}': is it a typo?")
 
     def warn_if_shadowed(self, registry):
         """A GTO-looking lightweight tag of the artifacts read (a CI checkout

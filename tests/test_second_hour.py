@@ -294,3 +294,45 @@ def test_describe_of_an_unknown_artifact_exits_1_like_show(make_repo):
         assert r.gto(*args, expect=1).err == "❌ Cannot find artifact 'nope'\n"
     assert r.gto("describe", "tagged").out == ""  # known, not annotated: nothing, exit 0
     assert json.loads(r.gto("describe", "annotated").out)["type"] == "model"
+
+
+# -- artifact-name typos ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def churn(make_repo):
+    r = make_repo("typo")
+    r.commit("one", {"artifacts.yaml": "annotated-model:\n  type: model\n"})
+    r.gto("register", "churn")
+    r.gto("assign", "churn", "--stage", "prod")
+    return r
+
+
+@pytest.mark.parametrize("args", [["show", "chrun"], ["show", "chrun#prod", "--ref"], ["describe", "chrun"],
+                                  ["deprecate", "chrun"], ["unassign", "chrun", "v0.0.1", "prod"],
+                                  ["deregister", "chrun", "v0.0.1"]])
+def test_an_unknown_artifact_gets_did_you_mean(churn, args):
+    assert churn.gto(*args, expect=1).err == "❌ Cannot find artifact 'chrun'; did you mean 'churn'?\n"
+
+
+def test_did_you_mean_knows_annotated_artifacts_and_history_warns(churn):
+    assert churn.gto("show", "annotated-modle", expect=1).err_lines == [
+        "❌ Cannot find artifact 'annotated-modle'; did you mean 'annotated-model'?"]
+    res = churn.gto("history", "chrun")  # GTO's contract: nothing, exit 0, and now a hint
+    assert res.err_lines == ["warning: no artifact 'chrun'; did you mean 'churn'?"]
+    assert churn.gto("show", "zzz", expect=1).err == "❌ Cannot find artifact 'zzz'\n"  # nothing close: no hint
+
+
+@pytest.mark.parametrize("args", [["register", "chrun"], ["register", "chur"], ["register", "churns"],
+                                  ["assign", "cburn", "HEAD", "--stage", "prod"]])
+def test_a_write_to_a_new_name_one_typo_away_warns(churn, args):
+    res = churn.gto(*args)
+    assert res.err_lines == [f"warning: '{args[1]}' is a new artifact, one letter away from 'churn': is it a typo?"]
+    assert res.out.startswith("Created git tag")
+
+
+@pytest.mark.parametrize("args", [["register", "churn2x"], ["register", "model"], ["register", "churn", "HEAD",
+                                                                                      "--version", "v1.0.0",
+                                                                                      "--force"]])
+def test_other_writes_do_not_warn(churn, args):
+    assert "one letter away" not in churn.gto(*args).err

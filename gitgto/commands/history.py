@@ -33,6 +33,8 @@ def run(args):
         registry = ws.registry(args.artifact, fields=fields)
         ws.warn_if_shadowed(registry)
         events = reg.history(registry, args.artifact, args.ascending)
+        if args.artifact not in registry.artifacts and registry.hint(args.artifact):
+            output.warn(f"no artifact '{args.artifact}'{registry.hint(args.artifact)}")  # GTO: empty, exit 0
     ws.warn_if_annotations_broken(args.artifact)
     if args.json:
         from ..gtojson import history_entry
