@@ -156,6 +156,20 @@ def push_command(remote, actions):
     return f"git push {quote(remote)} " + " ".join(quote((":" if a.delete else "") + a.tag) for a in actions)
 
 
+def _undo_taken(ws, actions, remote, command, reason):
+    """Another writer pushed the same tag name first: the remote holds their
+    event, so taking ours back loses nothing and leaves no diverged tag."""
+    from shlex import quote
+
+    names = [a.tag for a in actions]
+    mine = [(r.name, r.oid) for r in ws.repo.read_tags(["refs/tags/" + n for n in names], fields="state")]
+    ws.repo.delete_tags(mine)
+    fetch = f"git fetch {quote(remote)} " + " ".join(quote(f"refs/tags/{n}:refs/tags/{n}") for n in names)
+    raise GTOError(f"The command `{command}` failed ({reason}): another writer pushed "
+                   f"{', '.join(names)} first. The local tag was removed (nothing is lost: the remote keeps "
+                   f"their event); fetch it and look again before retrying: {fetch}")
+
+
 def push_actions(ws, actions, remote):
     """Push exactly these created and deleted tags, in one `git push`."""
     if not actions:
@@ -164,6 +178,8 @@ def push_actions(ws, actions, remote):
     command = push_command(remote, actions)
     output.echo(f"Running `{command}`")
     ok, reason = ws.repo.push(remote, refspecs)
+    if not ok and "already exists" in reason and not any(a.delete for a in actions):
+        _undo_taken(ws, actions, remote, command, reason)
     if not ok:
         local = "; ".join(("deleted locally: " if a.delete else "created locally: ") + a.tag for a in actions)
         raise GTOError(f"The command `{command}` failed ({reason}). Make sure your local "

@@ -336,3 +336,35 @@ def test_a_write_to_a_new_name_one_typo_away_warns(churn, args):
                                                                                       "--force"]])
 def test_other_writes_do_not_warn(churn, args):
     assert "one letter away" not in churn.gto(*args).err
+
+
+# -- a push rejected because another writer's tag is there ------------------------------------
+
+
+@pytest.fixture
+def two_clones(make_repo):
+    origin = make_repo("shared.git", bare=True)
+    a, b = make_repo("a"), make_repo("b")
+    for r in (a, b):
+        r.git("remote", "add", "origin", str(origin.path))
+    a.commit("one")
+    a.git("push", "-q", "origin", "HEAD:refs/heads/main")
+    a.gto("register", "m", "--push")
+    b.git("fetch", "-q", "--tags", "origin", "main")
+    b.git("checkout", "-q", "FETCH_HEAD")
+    return origin, a, b
+
+
+def test_a_push_refused_for_an_existing_tag_takes_the_local_tag_back(two_clones):
+    origin, a, b = two_clones
+    b.gto("assign", "m", "--version", "v0.0.1", "--stage", "prod", "--push")
+    theirs = origin.git("rev-parse", "refs/tags/m#prod#1")
+    res = a.gto("assign", "m", "--version", "v0.0.1", "--stage", "prod", "--push", expect=1)
+    assert res.err_lines == [
+        "❌ The command `git push origin 'm#prod#1'` failed ([rejected] (already exists)): another writer pushed "
+        "m#prod#1 first. The local tag was removed (nothing is lost: the remote keeps their event); fetch it and "
+        "look again before retrying: git fetch origin 'refs/tags/m#prod#1:refs/tags/m#prod#1'"], res
+    assert "m#prod#1" not in a.git("tag").split()  # nothing diverged here
+    assert origin.git("rev-parse", "refs/tags/m#prod#1") == theirs
+    a.git("fetch", "-q", "origin", "refs/tags/m#prod#1:refs/tags/m#prod#1")
+    assert a.gto("show", "m#prod", "--ref").out == "m@v0.0.1\n"
