@@ -62,11 +62,14 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
         if attempt == 0 and registry.artifact(artifact) is None and any(not a.delete for a in actions):
             ws.warn_if_near_miss(artifact)
         verdicts = governance.check_actions(registry, ws.records, actions, sign, key) if governance else []
+        deletion_verdict = _check_deletions(governance, actions, push or bool(ws.remote_url))
         if dry_run:
             for action in actions:
                 _report(action, dry_run=True)
             for result in verdicts:
                 output.echo(f"The policy allows {result.line()}")
+            if deletion_verdict:
+                output.echo(deletion_verdict)
             return actions
         art = registry.artifact(artifact)
         latest = max((e.timestamp for e in art.events), default=None) if art else None
@@ -87,6 +90,26 @@ def _governance(ws, signing):
     ref = getattr(signing, "policy_ref", None)
     governance = open_policy(ws.repo, ref)
     return governance if governance.policy is not None else None
+
+
+def _check_deletions(governance, actions, push):
+    """`immutable: true` refuses pushes that delete GTO tags: a deletion to be
+    pushed is refused before anything is deleted here (else the local tags
+    go and the server refuses). Returns the verdict line --dry-run prints."""
+    deleted = [a.tag for a in actions if a.delete]
+    if governance is None or not deleted:
+        return None
+    where = governance.policy.where
+    if not governance.policy.immutable:
+        return f"The policy ({where}) allows deleting {', '.join(deleted)}"
+    if push:
+        from .errors import PolicyViolation
+
+        raise PolicyViolation(f"The policy ({where}) refuses deleting {', '.join(deleted)} in a push: "
+                              f"'immutable: true' (GTO tags are never deleted or moved on the remote). "
+                              f"Nothing was deleted")
+    return (f"The policy ({where}) allows deleting {', '.join(deleted)} here, but 'immutable: true' "
+            f"refuses pushing the deletion")
 
 
 def _act(repo, actions, done, after, latest=None, sign=None, key=None):

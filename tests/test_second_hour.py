@@ -368,3 +368,41 @@ def test_a_push_refused_for_an_existing_tag_takes_the_local_tag_back(two_clones)
     assert origin.git("rev-parse", "refs/tags/m#prod#1") == theirs
     a.git("fetch", "-q", "origin", "refs/tags/m#prod#1:refs/tags/m#prod#1")
     assert a.gto("show", "m#prod", "--ref").out == "m@v0.0.1\n"
+
+
+# -- --delete --push under an immutable policy -------------------------------------------------
+
+
+@pytest.fixture
+def immutable(make_repo):
+    origin = make_repo("imm.git", bare=True)
+    r = make_repo("imm")
+    r.git("remote", "add", "origin", str(origin.path))
+    r.commit("policy", {".gto-policy": "immutable: true\n"})
+    r.gto("register", "m", "--push")
+    return r, origin
+
+
+REFUSED_DELETE = ("❌ The policy (HEAD:.gto-policy) refuses deleting m@v0.0.1 in a push: 'immutable: true' (GTO tags "
+                  "are never deleted or moved on the remote). Nothing was deleted")
+
+
+@pytest.mark.parametrize("extra", [[], ["--dry-run"]])
+def test_delete_push_under_immutable_is_refused_before_deleting(immutable, extra):
+    r, origin = immutable
+    res = r.gto("deprecate", "m", "v0.0.1", "--delete", "--push", *extra, expect=1)
+    assert res.err_lines == [REFUSED_DELETE], res
+    assert "m@v0.0.1" in r.git("tag").split() and "m@v0.0.1" in origin.git("tag").split()
+
+
+def test_delete_dry_run_shows_the_verdict(immutable):
+    r, _ = immutable
+    res = r.gto("deprecate", "m", "v0.0.1", "--delete", "--dry-run")
+    assert res.lines[-1] == ("The policy (HEAD:.gto-policy) allows deleting m@v0.0.1 here, but 'immutable: true' "
+                             "refuses pushing the deletion"), res
+    r.write(".gto-policy", "immutable: false\n")
+    r.commit("mutable")
+    res = r.gto("deprecate", "m", "v0.0.1", "--delete", "--dry-run")
+    assert res.lines[-1] == "The policy (HEAD:.gto-policy) allows deleting m@v0.0.1", res
+    r.gto("deprecate", "m", "v0.0.1", "--delete", "--push")
+    assert "m@v0.0.1" not in r.git("tag").split()
