@@ -323,5 +323,5 @@ def test_status_unknown_remote(clone):
 def test_status_without_origin(make_repo):
     r = make_repo("lonely")
     r.commit("one")
-    res = r.gto("status", expect=1)
+    res = r.gto("status", expect=3)  # cannot check (issue 17)
     assert res.err.startswith("❌ ") and len(res.err.splitlines()) == 1

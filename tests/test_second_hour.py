@@ -150,7 +150,7 @@ def test_the_running_line_of_push_is_shell_quoted(make_repo):
     r.gto("register", "m")
     r.gto("assign", "m", "--stage", "prod")
     res = r.gto("unassign", "m", "v0.0.1", "prod", "--push")
-    assert "Running `git push origin 'm#prod!#2'`" in res.lines, res
+    assert "Running `git push origin m@v0.0.1 'm#prod!#2'`" in res.lines, res
     res = r.gto("unassign", "m", "v0.0.1", "prod", "--delete", "--push")
     assert "Running `git push --delete origin 'm#prod!#2'`" in res.lines, res
 
@@ -359,10 +359,10 @@ def test_a_push_refused_for_an_existing_tag_takes_the_local_tag_back(two_clones)
     origin, a, b = two_clones
     b.gto("assign", "m", "--version", "v0.0.1", "--stage", "prod", "--push")
     theirs = origin.git("rev-parse", "refs/tags/m#prod#1")
-    res = a.gto("assign", "m", "--version", "v0.0.1", "--stage", "prod", "--push", expect=1)
+    res = a.gto("assign", "m", "--version", "v0.0.1", "--stage", "prod", "-m", "mine", "--push", expect=1)
     assert res.err_lines == [
-        "❌ The command `git push origin 'm#prod#1'` failed ([rejected] (already exists)): another writer pushed "
-        "m#prod#1 first. The local tag was removed (nothing is lost: the remote keeps their event); fetch it and "
+        "❌ The command `git push origin m@v0.0.1 'm#prod#1'` failed ([rejected] (already exists)): another writer "
+        "pushed m#prod#1 first. The local tag was removed (nothing is lost: the remote keeps their event); fetch it and "
         "look again before retrying: git fetch origin 'refs/tags/m#prod#1:refs/tags/m#prod#1'"], res
     assert "m#prod#1" not in a.git("tag").split()  # nothing diverged here
     assert origin.git("rev-parse", "refs/tags/m#prod#1") == theirs
@@ -406,3 +406,35 @@ def test_delete_dry_run_shows_the_verdict(immutable):
     assert res.lines[-1] == "The policy (HEAD:.gto-policy) allows deleting m@v0.0.1", res
     r.gto("deprecate", "m", "v0.0.1", "--delete", "--push")
     assert "m@v0.0.1" not in r.git("tag").split()
+
+
+# -- a pushed stage event takes its local-only registration along -------------------------------
+
+
+def test_assign_push_takes_a_local_only_registration_along(make_repo):
+    origin = make_repo("reg.git", bare=True)
+    r = make_repo("reg")
+    r.git("remote", "add", "origin", str(origin.path))
+    r.commit("one")
+    r.gto("register", "m")  # not pushed
+    res = r.gto("assign", "m", "--version", "v0.0.1", "--stage", "prod", "--push")
+    assert "Running `git push origin m@v0.0.1 'm#prod#1'`" in res.lines, res
+    assert set(origin.git("tag").split()) == {"m@v0.0.1", "m#prod#1"}
+    assert origin.git("rev-parse", "m@v0.0.1") == r.git("rev-parse", "m@v0.0.1")  # the same tag object
+    res = r.gto("assign", "m", "--version", "v0.0.1", "--stage", "dev", "--push")  # already there: a no-op
+    assert res.lines[-1] == "Successfully pushed git tag m#dev#2 on remote."
+    clone = make_repo("fresh")
+    clone.git("fetch", "-q", str(origin.path), "refs/tags/*:refs/tags/*")
+    assert clone.gto("show", "m#prod", "--ref").out == "m@v0.0.1\n"  # not a bare commit over there
+
+
+def test_doctor_reports_an_assignment_without_a_registration(make_repo):
+    r = make_repo("bare-stage")
+    r.commit("one")
+    r.gto("register", "m")
+    r.gto("assign", "m", "--stage", "prod")
+    r.git("tag", "-d", "m@v0.0.1")  # the registration never arrived here
+    res = r.gto("doctor")
+    assert ("💡 'm#prod#1' assigns a stage on commit "
+            f"{r.sha()[:7]}, where no version of 'm' is registered here: fetch the registration "
+            "(git fetch --tags origin) or register one (assign --sr makes such stages on purpose)") in res.lines, res
