@@ -163,6 +163,21 @@ def policy_ref_option(parser, text):
     parser.add_argument("--policy-ref", metavar="REF", help=text)
 
 
+def missing_packages(failed):
+    """Every runtime dependency this interpreter cannot import (`failed`
+    could not), so that one pip command installs them all at once."""
+    missing = []
+    for module, package in DEPENDENCIES.items():
+        if module == failed:
+            missing.append(package)
+            continue
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    return missing
+
+
 def main(command, argv):
     """Run one command; returns its exit code. The only place errors are printed."""
     module = importlib.import_module(module_name(command))
@@ -185,9 +200,10 @@ def main(command, argv):
         if args.traceback:
             raise
         if isinstance(exc, ModuleNotFoundError) and exc.name in DEPENDENCIES:
-            package = DEPENDENCIES[exc.name]
-            output.error(f"git-gto needs the Python package '{package}', which {sys.executable} "
-                         f"does not have: {sys.executable} -m pip install {package}")
+            packages = missing_packages(exc.name)
+            named = ", ".join(f"'{p}'" for p in packages)
+            output.error(f"git-gto needs the Python package{'s' if len(packages) > 1 else ''} {named}, which "
+                         f"{sys.executable} does not have: {sys.executable} -m pip install {' '.join(packages)}")
             return 1
         output.error(f"Unexpected error: {exc}")
         sys.stderr.write("Please report it, running the command with '--traceback'.\n")

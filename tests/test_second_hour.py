@@ -2,7 +2,10 @@
 Every case runs the real `git gto` in a hermetic repository."""
 
 import json
+import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -438,3 +441,36 @@ def test_doctor_reports_an_assignment_without_a_registration(make_repo):
     assert ("💡 'm#prod#1' assigns a stage on commit "
             f"{r.sha()[:7]}, where no version of 'm' is registered here: fetch the registration "
             "(git fetch --tags origin) or register one (assign --sr makes such stages on purpose)") in res.lines, res
+
+
+# -- every missing dependency at once; make demo's PATH lines ----------------------------------
+
+
+def test_every_missing_dependency_is_named_at_once(make_repo, tmp_path):
+    r = make_repo("deps")
+    r.commit("one")
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    for module in ("sh", "yaml", "prettytable"):
+        (blocker / f"{module}.py").write_text(f"raise ModuleNotFoundError('no {module}', name='{module}')\n")
+    res = r.gto("show", env={"PYTHONPATH": str(blocker)}, expect=1)
+    assert res.err.startswith("❌ git-gto needs the Python packages 'sh', 'PyYAML', 'prettytable', which "), res
+    assert res.err.rstrip().endswith(" -m pip install sh PyYAML prettytable"), res
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="no sh")
+def test_demo_ends_with_the_path_lines_that_make_git_gto_work(tmp_path):
+    from pkgenv import BIN, GIT, ROOT, env, run
+
+    python_dir = str(Path(sys.executable).parent)
+    path = ":".join([str(BIN), python_dir, str(Path(GIT).parent), "/usr/bin", "/bin"])
+    out = run(["sh", str(ROOT / "tests" / "demo.sh")], env(tmp_path, path=path, TMPDIR=str(tmp_path))).stdout
+    last = out.splitlines()[-2:]
+    assert last == [f"    export PATH='{python_dir}':\"$PATH\"", f"    export PATH='{BIN}':\"$PATH\""], out
+    # pasted into a shell whose PATH knows only git: `git gto` works
+    user = env(tmp_path / "user", path=f"{Path(GIT).parent}:/usr/bin:/bin")
+    repo = tmp_path / "mine"
+    repo.mkdir()
+    run([GIT, "init", "-q", str(repo)], user)
+    script = "\n".join(line.strip() for line in last) + "\ngit gto show --plain\n"
+    assert run(["sh", "-c", script], user, cwd=repo).stdout == "name\tlatest\n"
