@@ -280,11 +280,12 @@ class Workspace:
         if near:
             output.warn(f"'{name}' is a new artifact, one letter away from '{near[0]}': is it a typo?")
 
-    def warn_if_shadowed(self, registry):
+    def warn_if_shadowed(self, registry=None, names=None):
         """A GTO-looking lightweight tag of the artifacts read (a CI checkout
         rewrites the triggering annotated tag so) hides its event: the answer
-        may be the previous version's, so say it once, with the fetch command."""
-        names = registry.ignored_lightweight
+        may be the previous version's, so say it once, with the fetch command.
+        names: those tags, when the registry cache answered."""
+        names = registry.ignored_lightweight if names is None else names
         if not names:
             return
         more = len(names) - 1

@@ -196,9 +196,17 @@ def test_check_ref_and_doctor_say_the_same(shadowed):
     assert SHADOW[len("warning: the answer may be out of date: "):] in shadowed.gto("doctor", expect=1).out
 
 
+def test_the_registry_table_warns_too_cached_or_not(shadowed):
+    for _ in range(2):  # the second read comes from the registry cache
+        for args in (["show"], ["show", "--plain"], ["show", "--json"]):
+            assert shadowed.gto(*args).err_lines == [SHADOW], args
+    assert shadowed.gto("show", env={"GTO_NO_CACHE": "1"}).err_lines == [SHADOW]
+
+
 def test_an_annotated_registry_reads_quietly(shadowed):
     shadowed.git("tag", "-d", "m#prod#2")
     assert shadowed.gto("show", "m#prod", "--ref").err == ""
+    assert shadowed.gto("show").err == ""
 
 
 # -- a stage for a deregistered version or a deprecated artifact -------------------------

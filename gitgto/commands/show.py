@@ -65,7 +65,7 @@ def registry_state(art, args):
     latest = reg.latest(art)
     return {"latest": latest.name if latest else None, "registered": art.registered, "active": art.is_active,
             "holders": {stage: [v.name for v in versions] for stage, versions in holders.items()},
-            "stages": sorted(reg.active_stages(art, args.registered_only))}
+            "stages": sorted(reg.active_stages(art, args.registered_only)), "shadowed": art.shadowed}
 
 
 def registry_options(args):
@@ -78,6 +78,7 @@ def show_registry(ws, args):
     states = cache.artifact_states(ws, "show", registry_options(args), lambda art: registry_state(art, args),
                                    fields="state", annotations=_scan(args), commits="deprecated")
     shown = {name: s for name, s in states.items() if args.deprecated or s["active"]}
+    ws.warn_if_shadowed(names=[n for s in shown.values() for n in s.get("shadowed", ())])
     if ws.config.stages is not None:
         stages = list(ws.config.stages)
     else:
