@@ -492,7 +492,7 @@ NO_COMMITS = {
     "stages": (["stages"], 0),
     "doctor": (["doctor"], 0),
     "check-ref": (["check-ref", "rf@v1.0.0"], 0),
-    "describe": (["describe", "rf"], 0),
+    "describe": (["describe", "rf"], 1),  # Cannot find artifact 'rf', as show (issue 17)
     "register": (["register", "rf"], 1),
     "assign": (["assign", "rf", "--stage", "dev"], 1),
     "deprecate": (["deprecate", "rf"], 1),

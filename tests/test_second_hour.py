@@ -305,6 +305,12 @@ def test_describe_of_an_unknown_artifact_exits_1_like_show(make_repo):
         assert r.gto(*args, expect=1).err == "❌ Cannot find artifact 'nope'\n"
     assert r.gto("describe", "tagged").out == ""  # known, not annotated: nothing, exit 0
     assert json.loads(r.gto("describe", "annotated").out)["type"] == "model"
+    r.commit("two")
+    assert r.gto("describe", "annotated", "--rev", "HEAD~1").out != ""
+    r.git("rm", "-q", "artifacts.yaml")
+    r.commit("three")
+    assert r.gto("describe", "annotated", "--rev", "HEAD~1").code == 0  # known at that commit
+    assert r.gto("describe", "nope", "--rev", "HEAD~1", expect=1).err == "❌ Cannot find artifact 'nope'\n"
 
 
 # -- artifact-name typos ---------------------------------------------------------------------

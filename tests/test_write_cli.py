@@ -431,7 +431,8 @@ def test_delete_artifact(crowded, name):
        out=sum((deleted(x) for x in [f"{t}@v0.0.1", f"{t}@v0.0.2", f"{t}#prod#1", f"{t}#prod!#2",
                                      f"{t}#prod#3", f"{t}#prod#4"]), []))
     assert set(r.tags()) == others(name)
-    refused(r, "deprecate", name, "--delete", err=f"Cannot find artifact '{name}'")
+    res = r.gto("deprecate", name, "--delete", check=1)  # (with a did-you-mean for a neighbour, issue 17)
+    assert res.err.startswith(f"❌ Cannot find artifact '{name}'"), res
 
 
 def test_delete_leaves_non_gto_and_lightweight_tags(repo):

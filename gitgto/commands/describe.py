@@ -44,7 +44,7 @@ def run(args):
     else:
         annotation = _worktree_or_head(ws, name)
     if annotation is None:
-        if not (selector or stage):
+        if not (selector or stage) and (args.rev is None or _worktree_or_head(ws, name) is None):
             ws.registry(name).get(name)  # an artifact nothing knows is an error, as in show (a typo)
         return 0
     field = next((f for f in FIELDS if getattr(args, f)), None)
