@@ -82,9 +82,9 @@ PYTHON_PATH = $(shell p=$$(command -v $(PYTHON)) && "$$p" -c 'import sys; print(
 
 install:
 	@test -n "$(PYTHON_PATH)" || { echo "install: PYTHON=$(PYTHON) not found" >&2; exit 1; }
-	@test "$(CHECK_DEPS)" = no || "$(PYTHON_PATH)" -c 'import sh, yaml, semantic_version, prettytable' || { \
-	    echo "install: $(PYTHON_PATH) lacks sh, PyYAML, semantic-version or prettytable;" \
-	         "set PYTHON=, or CHECK_DEPS=no" >&2; exit 1; }
+	@test "$(CHECK_DEPS)" = no || "$(PYTHON_PATH)" -c 'import sys; from gitgto.cli import missing_packages; \
+	    m = missing_packages(None); m and sys.exit("install: $(PYTHON_PATH) lacks " + ", ".join(m) + \
+	    ": $(PYTHON_PATH) -m pip install " + " ".join(m) + " (or set PYTHON=, or CHECK_DEPS=no)")' || exit 1
 	@for f in $(BASH_COMP) $(ZSH_COMP) $(FISH_COMP); do \
 	    test -f $$f || { echo "install: $$f is missing" >&2; exit 1; }; done
 	@set -e; created=; \

@@ -278,12 +278,13 @@ def describe(repo, name, rev=None):
     return Annotation(found) if found is not None else None
 
 
-def _annotation(repo, name_or_shortcut, rev=None):
+def _annotation(repo, name_or_shortcut, rev=None, strict=False):
     """(The annotation dict of `describe` or None, the registry Version a
-    shortcut named or None)."""
-    from . import annotations as ann
+    shortcut named or None). strict (the command line): an artifact that
+    nothing knows, neither an annotation nor a tag, is ArtifactNotFound (a
+    typo), as in `show`."""
     from . import output, tags
-    from .errors import RefNotFound, WrongArgs
+    from .errors import WrongArgs
 
     name, selector, stage = tags.parse_shortcut(name_or_shortcut)
     tags.check_artifact(name)
@@ -292,30 +293,45 @@ def _annotation(repo, name_or_shortcut, rev=None):
     ws = _open(repo)
     if stage is not None and ws.config.stage_warning(stage):
         output.warn(ws.config.stage_warning(stage))
-    version = None
     if selector or stage:
         version = _shortcut_version(ws, name, selector, stage)
         if version is None:
             return None, None
-        rev = version.commit
-    if rev is not None:
-        commit = ws.repo.resolve_commit(rev)
-        if commit is None:
-            raise RefNotFound(f"Ref '{rev}' was not found in the repository history")
-        return ann.read_at(ws.repo, commit, ws.annotation_memo).get(name), version
+        return _annotation_at(ws, name, version.commit), version
+    found = _annotation_at(ws, name, rev) if rev is not None else _worktree_or_head(ws, name)
+    if found is None and strict and (rev is None or _worktree_or_head(ws, name) is None):
+        ws.registry(name).get(name)  # raises ArtifactNotFound (with a did-you-mean) when no tag knows it either
+    return found, None
+
+
+def _annotation_at(ws, name, rev):
+    from . import annotations as ann
+    from .errors import RefNotFound
+
+    commit = ws.repo.resolve_commit(rev)
+    if commit is None:
+        raise RefNotFound(f"Ref '{rev}' was not found in the repository history")
+    return ann.read_at(ws.repo, commit, ws.annotation_memo).get(name)
+
+
+def _worktree_or_head(ws, name):
+    from . import annotations as ann
+
     if ws.repo.root is not None:
         found = ann.load_worktree(ws.repo.root, ws.annotation_memo).get(name)
         if found is not None:
-            return found, None
+            return found
     head = ws.head()
-    return (ann.read_at(ws.repo, head, ws.annotation_memo).get(name) if head else None), None
+    return ann.read_at(ws.repo, head, ws.annotation_memo).get(name) if head else None
 
 
 def _shortcut_version(ws, name, selector, stage):
     from . import registry as reg
     from .errors import NotImplementedInGTO
 
-    art = ws.registry(name).get(name)
+    registry = ws.registry(name)
+    ws.warn_if_shadowed(registry)
+    art = registry.get(name)
     versions = reg.listed_versions(art)
     if selector == "latest":
         versions = versions[:1]
@@ -442,23 +458,15 @@ def _check_ref(repo, ref, fetch=False, remote="origin", verify=False, policy_ref
     if not events:
         record = next((r for r in ws.records if r.name == name), None)
         if record is not None and not record.annotated:
-            raise GTOError(_lightweight_advice(name, remote))
+            from .workspace import lightweight_advice
+
+            raise GTOError(lightweight_advice(name, remote))
         if verify:
             raise GTOError(f"'{name}' is not an event here: nothing to verify")
         return []
     if verify:
         _verify_event(ws, registry, name, policy_ref)
     return events
-
-
-def _lightweight_advice(name, remote="origin"):
-    """What to do about a GTO-looking lightweight tag (check-ref and doctor say the same)."""
-    import shlex
-
-    return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
-            f"rewrite the annotated tag). Re-fetch it: git fetch --force {shlex.quote(remote)} "
-            f"'refs/tags/{name}:refs/tags/{name}', "
-            f"or run check-ref with --fetch")
 
 
 def _verify_event(ws, registry, name, policy_ref):
@@ -539,6 +547,7 @@ def _show_registry(repo, registered_only=False, deprecated=False, av=-1, vs=1, s
         states = cache.artifact_states(ws, "show", options, state, fields="state", annotations=scan,
                                        commits="deprecated")
     shown = {name: s for name, s in states.items() if deprecated or s["active"]}
+    ws.warn_if_shadowed(names=[n for s in shown.values() for n in s.get("shadowed", ())])
     if ws.config.stages is not None:
         stages = list(ws.config.stages)
     else:
@@ -559,7 +568,7 @@ def board_state(art, sort="timestamp", vs=1, av=-1, registered_only=False):
     latest = reg.latest(art)
     return {"latest": latest.name if latest else None, "registered": art.registered, "active": art.is_active,
             "holders": {stage: [v.name for v in versions] for stage, versions in holders.items()},
-            "stages": sorted(reg.active_stages(art, registered_only))}
+            "stages": sorted(reg.active_stages(art, registered_only)), "shadowed": art.shadowed}
 
 
 def _registry_rows(registry, truncate_hexsha=False):
@@ -593,6 +602,7 @@ def _show_versions(repo, shortcut, registered_only=False, deprecated=False, av=-
     if stage is not None and ws.config.stage_warning(stage):
         output.warn(ws.config.stage_warning(stage))  # a query answers nothing; a typo must not be silent
     registry = ws.registry(name, annotations=scan, commits="all")
+    ws.warn_if_shadowed(registry)
     art = registry.get(name)
     versions = []
     if art.is_active or deprecated:
@@ -645,6 +655,7 @@ def _history(repo, artifact=None, ascending=False, fields="full", flt=None):
     flt: a filters.Filter, the events of what it keeps (read past the
     registry cache: --where needs the tag messages, --type and --label the
     annotations)."""
+    from . import output
     from . import registry as reg
     from . import tags
 
@@ -667,7 +678,11 @@ def _history(repo, artifact=None, ascending=False, fields="full", flt=None):
                                        fields=fields)
         events = reg.merge_history([reg.load_events(s) for s in states.values()], ascending)
     else:
-        events = reg.history(ws.registry(artifact, fields=fields), artifact, ascending)
+        registry = ws.registry(artifact, fields=fields)
+        ws.warn_if_shadowed(registry)
+        events = reg.history(registry, artifact, ascending)
+        if artifact not in registry.artifacts and registry.hint(artifact):
+            output.warn(f"no artifact '{artifact}'{registry.hint(artifact)}")  # GTO: empty, exit 0
     ws.warn_if_annotations_broken(artifact)
     return events
 

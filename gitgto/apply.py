@@ -48,8 +48,9 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
     done = []
     if push or ws.remote_url:
         # Each tag is pushed right after it is made (reference §8.1, §5.8).
-        def after(action):
-            push_actions(ws, [action], ws.remote_url or remote)
+        def after(action):  # (a URL repository's registrations came from that remote)
+            along = [] if ws.remote_url else _registration_of(registry, action, done)
+            push_actions(ws, [action], ws.remote_url or remote, along)
     elif not dry_run:
         remotes = ws.repo.remotes()
 
@@ -64,12 +65,17 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
         actions = make_plan(registry, ws.records)
         if facts:
             _add_facts(actions, facts)
+        if attempt == 0 and registry.artifact(artifact) is None and any(not a.delete for a in actions):
+            ws.warn_if_near_miss(artifact)
         verdicts = governance.check_actions(registry, ws.records, actions, sign, key) if governance else []
+        deletion_verdict = _check_deletions(governance, actions, push or bool(ws.remote_url))
         if dry_run:
             for action in actions:
                 _report(action, dry_run=True)
             for result in verdicts:
                 output.echo(f"The policy allows {result.line()}")
+            if deletion_verdict:
+                output.echo(deletion_verdict)
             return actions
         art = registry.artifact(artifact)
         latest = max((e.timestamp for e in art.events), default=None) if art else None
@@ -110,6 +116,39 @@ def _governance(ws, signing):
     ref = getattr(signing, "policy_ref", None)
     governance = open_policy(ws.repo, ref, ws.config)
     return governance if governance.policy is not None else None
+
+
+def _registration_of(registry, action, done):
+    """The registration tags a pushed stage event goes with: the remote must
+    not get a stage pointing at a bare commit because the registration was
+    only made here. (Pushing one the remote has already is a no-op.) A
+    registration this write made was pushed just before."""
+    if action.delete or action.kind not in (T.ASSIGNMENT, T.UNASSIGNMENT):
+        return []
+    art = registry.artifact(T.parse_tag(action.tag).artifact)
+    version = art.named(action.version) if art is not None and action.version else None
+    made = {a.tag for a in done}
+    return [e.ref for e in version.registrations if e.ref not in made] if version is not None else []
+
+
+def _check_deletions(governance, actions, push):
+    """`immutable: true` refuses pushes that delete GTO tags: a deletion to be
+    pushed is refused before anything is deleted here (else the local tags
+    go and the server refuses). Returns the verdict line --dry-run prints."""
+    deleted = [a.tag for a in actions if a.delete]
+    if governance is None or not deleted:
+        return None
+    where = governance.policy.where
+    if not governance.policy.immutable:
+        return f"The policy ({where}) allows deleting {', '.join(deleted)}"
+    if push:
+        from .errors import PolicyViolation
+
+        raise PolicyViolation(f"The policy ({where}) refuses deleting {', '.join(deleted)} in a push: "
+                              f"'immutable: true' (GTO tags are never deleted or moved on the remote). "
+                              f"Nothing was deleted")
+    return (f"The policy ({where}) allows deleting {', '.join(deleted)} here, but 'immutable: true' "
+            f"refuses pushing the deletion")
 
 
 def _act(repo, actions, done, after, latest=None, sign=None, key=None, ident=None):
@@ -169,21 +208,51 @@ def _check_counter(repo, action):
         raise LostRace()
 
 
-def push_command(remote, actions):
-    """The one `git push` that publishes these actions, as a user would type it."""
-    if all(a.delete for a in actions):
-        return f"git push --delete {remote} " + " ".join(a.tag for a in actions)
-    return f"git push {remote} " + " ".join((":" if a.delete else "") + a.tag for a in actions)
+def push_command(remote, actions, along=()):
+    """The one `git push` that publishes these actions (after the tags
+    `along`), as a user would type it: shell-quoted (`#` starts a comment,
+    `!` a history expansion)."""
+    from shlex import quote
+
+    if all(a.delete for a in actions) and not along:
+        return f"git push --delete {quote(remote)} " + " ".join(quote(a.tag) for a in actions)
+    names = list(along) + [(":" if a.delete else "") + a.tag for a in actions]
+    return f"git push {quote(remote)} " + " ".join(quote(n) for n in names)
 
 
-def push_actions(ws, actions, remote):
-    """Push exactly these created and deleted tags, in one `git push`."""
+def _undo_taken(ws, actions, remote, command, reason):
+    """Another writer pushed the same tag names first: the remote holds their
+    events, so taking ours back loses nothing and leaves no diverged tag.
+    (Asks the remote which names are taken; does nothing unless all are.)"""
+    from shlex import quote
+
+    names = [a.tag for a in actions]
+    mine = [(r.name, r.oid) for r in ws.repo.read_tags(["refs/tags/" + n for n in names], fields="state")]
+    try:
+        theirs = ws.repo.remote_tags(remote)
+    except GTOError:
+        return
+    if len(mine) != len(names) or not all(name in theirs and theirs[name] != oid for name, oid in mine):
+        return
+    ws.repo.delete_tags(mine)
+    fetch = f"git fetch {quote(remote)} " + " ".join(quote(f"refs/tags/{n}:refs/tags/{n}") for n in names)
+    raise GTOError(f"The command `{command}` failed ({reason}): another writer pushed "
+                   f"{', '.join(names)} first. The local tag was removed (nothing is lost: the remote keeps "
+                   f"their event); fetch it and look again before retrying: {fetch}")
+
+
+def push_actions(ws, actions, remote, along=()):
+    """Push exactly these created and deleted tags, and the existing tags
+    `along` (a stage event's registration), in one `git push`."""
     if not actions:
         return
-    refspecs = [(":" if a.delete else "") + "refs/tags/" + a.tag for a in actions]
-    command = push_command(remote, actions)
+    refspecs = ["refs/tags/" + name for name in along] + [(":" if a.delete else "") + "refs/tags/" + a.tag
+                                                          for a in actions]
+    command = push_command(remote, actions, along)
     output.echo(f"Running `{command}`")
     ok, reason = ws.repo.push(remote, refspecs)
+    if not ok and "already exists" in reason and not any(a.delete for a in actions):
+        _undo_taken(ws, actions, remote, command, reason)
     if not ok:
         local = "; ".join(("deleted locally: " if a.delete else "created locally: ") + a.tag for a in actions)
         raise GTOError(f"The command `{command}` failed ({reason}). Make sure your local "

@@ -51,8 +51,43 @@ def show_man_page(page):
         os.execv(man, [man, page])
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse checks required options before it reports unknown ones, so
+    `--stag dev` (no abbreviations) said "--stage is required": an unknown
+    option is named first, with the option it most likely meant."""
+
+    _argv = ()
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message):
+        unknown = self._unknown_options()
+        if unknown and message.startswith(("the following arguments are required", "unrecognized arguments")):
+            from .config import _close_match
+
+            known = [o for o in self._option_string_actions if o.startswith("--")]
+            close = _close_match(unknown[0].split("=", 1)[0], known) if unknown[0].startswith("--") else None
+            hint = f" (did you mean '{close}'?)" if close else ""
+            message = f"unrecognized arguments: {' '.join(unknown)}{hint}"
+        super().error(message)
+
+    def _unknown_options(self):
+        found = []
+        for arg in self._argv:
+            if arg == "--":
+                break
+            if not arg.startswith("-") or arg == "-" or arg[1:2].isdigit():
+                continue
+            option = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+            if option not in self._option_string_actions:
+                found.append(arg)
+        return found
+
+
 def new_parser(command, description, epilog=None):
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog=f"git gto {command}", description=description, epilog=epilog, add_help=False, allow_abbrev=False,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-h", action="help", help="show a short help and exit")
@@ -182,6 +217,21 @@ def policy_ref_option(parser, text):
     parser.add_argument("--policy-ref", metavar="REF", help=text)
 
 
+def missing_packages(failed):
+    """Every runtime dependency this interpreter cannot import (`failed`
+    could not), so that one pip command installs them all at once."""
+    missing = []
+    for module, package in DEPENDENCIES.items():
+        if module == failed:
+            missing.append(package)
+            continue
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(package)
+    return missing
+
+
 def main(command, argv):
     """Run one command; returns its exit code. The only place errors are printed."""
     module = importlib.import_module(module_name(command))
@@ -204,9 +254,10 @@ def main(command, argv):
         if args.traceback:
             raise
         if isinstance(exc, ModuleNotFoundError) and exc.name in DEPENDENCIES:
-            package = DEPENDENCIES[exc.name]
-            output.error(f"git-gto needs the Python package '{package}', which {sys.executable} "
-                         f"does not have: {sys.executable} -m pip install {package}")
+            packages = missing_packages(exc.name)
+            named = ", ".join(f"'{p}'" for p in packages)
+            output.error(f"git-gto needs the Python package{'s' if len(packages) > 1 else ''} {named}, which "
+                         f"{sys.executable} does not have: {sys.executable} -m pip install {' '.join(packages)}")
             return 1
         output.error(f"Unexpected error: {exc}")
         sys.stderr.write("Please report it, running the command with '--traceback'.\n")

@@ -16,13 +16,15 @@ KNOWN_KEYS = {"types", "stages", "emojis", "log_level", "debug", "index",
 
 
 class Config:
-    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", source=None, origins=None):
+    def __init__(self, types=None, stages=None, emojis=True, log_level="INFO", source=None, origins=None,
+                 warnings=()):
         self.types = types  # None = anything valid
         self.stages = stages
         self.emojis = emojis
         self.log_level = log_level
         self.source = source  # the file read, relative to the repository root: None, `.gto` or `HEAD:.gto`
         self.origins = origins or {}  # key -> where its value came from: `.gto`, `GTO_STAGES`, ...
+        self.warnings = list(warnings)  # what the reader forgave (a stage listed twice), for stderr
 
     def check_stage(self, stage):
         tags.check_name(stage)
@@ -64,6 +66,20 @@ def _close_match(value, choices):
     return next((c for c in choices if value.startswith(c) or c.startswith(value)), None)
 
 
+def one_edit_apart(a, b):
+    """Two different names one typo apart: a letter added, dropped, changed,
+    or two neighbours swapped (`chrun`/`churn`)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i in range(len(short)) if short[i] != long_[i]), len(short))
+    return short[i:] == long_[i + 1:]
+
+
 def emojis_from_env(environ=os.environ):
     value = environ.get("GTO_EMOJIS")
     return True if value is None else _BOOLS.get(value.strip().lower(), True)
@@ -89,13 +105,15 @@ def load(root, environ=os.environ, text=None):
             values[key] = _from_env(env_name, key, environ[env_name])
             where[key] = f"environment variable {env_name}"
             origins[key] = env_name
+    warnings = []
     return Config(
-        types=_names(values.get("types"), "types", where),
-        stages=_names(values.get("stages"), "stages", where),
+        types=_names(values.get("types"), "types", where, warnings),
+        stages=_names(values.get("stages"), "stages", where, warnings),
         emojis=_bool(values.get("emojis", True), "emojis", where),
         log_level=str(values.get("log_level", "INFO")),
         source=source,
         origins=origins,
+        warnings=warnings,
     )
 
 
@@ -152,7 +170,9 @@ def _from_env(env_name, key, raw):
     return raw
 
 
-def _names(value, key, where):
+def _names(value, key, where, warnings):
+    """A list of names; one listed twice is used once, with a warning (GTO
+    accepts it too, and a table cannot have the same column twice)."""
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -162,7 +182,11 @@ def _names(value, key, where):
             tags.check_name(v)
         except GTOError as exc:
             raise WrongConfig(f"Wrong {where[key]}: '{key}': {exc}")
-    return value
+    unique = list(dict.fromkeys(value))
+    for v in unique:
+        if value.count(v) > 1:
+            warnings.append(f"{where[key]} lists '{v}' in '{key}' {value.count(v)} times; using it once")
+    return unique
 
 
 def _bool(value, key, where):

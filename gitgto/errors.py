@@ -101,8 +101,8 @@ class NotImplementedInGTO(GTOError):
 
 
 class CannotCheck(GTOError):
-    """A policy or signature check could not be made (a broken policy file,
-    a missing signers file): `verify` exits 3."""
+    """A check could not be made (a broken policy file, a missing signers
+    file, a remote `status` cannot read): `verify` and `status` exit 3."""
 
     exit_code = 3
 

@@ -104,8 +104,9 @@ FANCY_OUTLINE = {
 
 def table(header, rows, plain=False):
     """Print rows in GTO's columns: a bordered table, or with --plain one
-    row a line, tab-separated, header first."""
-    if not rows:
+    row a line, tab-separated, header first (no rows: the header alone;
+    --plain is for scripts, never prose)."""
+    if not rows and not plain:
         echo(NOTHING_FOUND)
         return
     cells = [["-" if c is None else str(c) for c in row] for row in rows]

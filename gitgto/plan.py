@@ -127,6 +127,9 @@ TWO_REGISTRATIONS = ("Version '{version}' was deregistered on this commit: regis
                      "a second registration of one version, which gto 1.x cannot read ('Multiple "
                      "registrations are not supported'). Use --force to do it anyway.")
 FORCED = "--force: {what}, which gto 1.x cannot read{when}"
+EVERY_GTO_COMMAND = "every gto 1.x command in this repository then fails ('Multiple versions are not allowed on the same Git commit')"
+STAGE_ON_VERSIONS = ("{doing} on commit {commit}, where '{artifact}' has {count} versions ({names}), makes a registry "
+                     "gto 1.x cannot read: {breaks}. Use --force to do it anyway.")
 
 
 def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
@@ -158,8 +161,30 @@ def plan_register(req, commit, version=None, bump_part=None, counter_form=None):
     elif at_commit:
         names = ", ".join([v.name for v in at_commit] + [name])
         what = f"'{req.artifact}' now has {len(at_commit) + 1} versions on commit {commit[:7]} ({names})"
-        action.warning = FORCED.format(what=what, when=" once a stage is assigned there")
+        staged = any(v.stages for v in art.find(commit=commit))  # gto 1.x fails whatever the order
+        action.warning = FORCED.format(what=what, when=f", as a stage tag is there: {EVERY_GTO_COMMAND}" if staged
+                                       else " once a stage is assigned there")
     return [action]
+
+
+def _stage_tag_interop(req, action, registering=()):
+    """The interoperability rule for a stage tag: gto 1.x gives a stage tag
+    to the one version on its commit, and fails on every command when there
+    are several (even deregistered ones). `registering`: versions the same
+    plan registers there first."""
+    art = req.art
+    names = [v.name for v in (art.registered_at(action.commit) if art else [])]
+    names += [n for n in registering if n not in names]
+    if len(names) < 2:
+        return action
+    doing = "Assigning a stage" if action.kind == T.ASSIGNMENT else "Unassigning a stage"
+    if not req.force:
+        raise GTOError(STAGE_ON_VERSIONS.format(doing=doing, commit=action.commit[:7], artifact=req.artifact,
+                                                count=len(names), names=", ".join(names), breaks=EVERY_GTO_COMMAND))
+    action.warning = (f"--force: a stage tag of '{req.artifact}' on commit {action.commit[:7]}, which holds "
+                      f"{len(names)} of its versions ({', '.join(names)}), is what gto 1.x cannot read: "
+                      f"{EVERY_GTO_COMMAND}")
+    return action
 
 
 # -- assign ------------------------------------------------------------------
@@ -195,11 +220,25 @@ def plan_assign(req, stage, commit=None, version=None, skip_registration=False, 
             actions = plan_register(req, commit, version, bump_part, counter_form=False)
             name = actions[0].version
     if target is not None and not req.force:
+        _check_assignable(req, art, target)
         holders = reg.stage_holders(art)
         if target in holders.get(stage, ()):
             raise WrongArgs(f"Version '{name}' is already in stage '{stage}'. {FORCE_HINT}")
     counter_form = _counter_form(req.simple, default_simple=False)
-    return actions + [req.create(T.ASSIGNMENT, commit, version=name, stage=stage, counter_form=counter_form)]
+    assignment = req.create(T.ASSIGNMENT, commit, version=name, stage=stage, counter_form=counter_form)
+    return actions + [_stage_tag_interop(req, assignment, [a.version for a in actions])]
+
+
+def _check_assignable(req, art, target):
+    """A stage on a deregistered version counts for nothing, and one on a
+    deprecated artifact revives it: neither without --force (a "Created"
+    that changes nothing is a trap)."""
+    if target.is_registered and not target.is_active:
+        raise GTOError(f"Version '{target.name}' was deregistered: a stage assigned to it would have no effect "
+                       f"(only registered versions hold stages). {FORCE_HINT}")
+    if not art.is_active:
+        raise GTOError(f"Artifact '{req.artifact}' was deprecated: assigning a stage to its version "
+                       f"'{target.name}' would revive it. {FORCE_HINT}")
 
 
 # -- deprecate NAME VERSION STAGE / NAME VERSION / NAME ----------------------
@@ -218,7 +257,7 @@ def _check_owner(art, target, what, stage=None):
 def _existing(req):
     art = req.art
     if art is None:
-        raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
+        raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
     return art
 
 
@@ -236,8 +275,8 @@ def plan_unassign(req, version, stage, delete=False):
     if not req.force and (vstage is None or not vstage.is_active):
         raise NoStageForVersion(f"Stage '{stage}' is not assigned to a version '{version}'")
     _check_owner(art, target, f"unassigned from '{stage}'", stage)
-    return [req.create(T.UNASSIGNMENT, target.commit, version=version, stage=stage,
-                       counter_form=_counter_form(req.simple, default_simple=False))]
+    return [_stage_tag_interop(req, req.create(T.UNASSIGNMENT, target.commit, version=version, stage=stage,
+                                               counter_form=_counter_form(req.simple, default_simple=False)))]
 
 
 def plan_deregister(req, version, delete=False):
@@ -248,7 +287,7 @@ def plan_deregister(req, version, delete=False):
         if req.force and not delete:
             raise WrongArgs("Can't deregister a version that have no git tags")
         if art is None:
-            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
         raise VersionRequired(f"No versions found for '{req.artifact}' with version '{version}'")
     if delete:
         return req.delete(target.registrations + target.deregistrations + target.stage_events)
@@ -268,12 +307,12 @@ def plan_deprecate(req, commit=None, head=None, delete=False):
         raise WrongArgs("Can't use 'force' with 'simple=True'")
     if not req.force:
         if art is None:
-            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
         if not art.is_active:
             raise WrongArgs("Artifact was deprecated already")
     if delete:
         if art is None:
-            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{req.artifact}'{req.registry.hint(req.artifact)}")
         return req.delete([e for e in art.events if e.kind != T.COMMIT])
     if commit is None:
         latest = max(art.events, key=lambda e: e.key) if art and art.events else None

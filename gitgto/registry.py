@@ -175,12 +175,13 @@ class Version:
 
 
 class Artifact:
-    __slots__ = ("name", "versions", "deprecations", "annotation", "_by_commit")
+    __slots__ = ("name", "versions", "deprecations", "annotation", "shadowed", "_by_commit")
 
     def __init__(self, name):
         self.name = name
         self.versions = []
         self.deprecations = []
+        self.shadowed = []  # its GTO-looking lightweight tags (events a CI checkout hid)
         self.annotation = None  # from artifacts.yaml / dvc.yaml at HEAD
         self._by_commit = {}  # commit -> [Version]
 
@@ -281,6 +282,7 @@ class Registry:
     def __init__(self):
         self.artifacts = {}
         self.ignored_lightweight = []  # GTO-looking lightweight tags
+        self.hint = lambda name: ""  # "; did you mean 'churn'?" for an unknown name (the reader sets it)
 
     def artifact(self, name, create=False):
         art = self.artifacts.get(name)
@@ -291,7 +293,7 @@ class Registry:
     def get(self, name):
         art = self.artifacts.get(name)
         if art is None:
-            raise ArtifactNotFound(f"Cannot find artifact '{name}'")
+            raise ArtifactNotFound(f"Cannot find artifact '{name}'{self.hint(name)}")
         return art
 
 
@@ -359,6 +361,10 @@ def build(records, artifact=None):
         event.version = version.name
         vstage = version.vstage(event.stage)
         (vstage.assignments if event.kind == T.ASSIGNMENT else vstage.unassignments).append(event)
+    for name in registry.ignored_lightweight:
+        art = registry.artifacts.get(T.parse_tag(name).artifact)
+        if art is not None:
+            art.shadowed.append(name)
     return registry
 
 

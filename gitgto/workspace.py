@@ -41,6 +41,17 @@ def parse_commit(sha, data):
     return CommitInfo(sha, ts, tz, author, email, message)
 
 
+def lightweight_advice(name, remote="origin"):
+    """What to do about a GTO-looking lightweight tag (check-ref, doctor and
+    the reads it shadows say the same)."""
+    from shlex import quote
+
+    return (f"'{name}' is a lightweight tag here, so it carries no GTO event (CI checkouts often "
+            f"rewrite the annotated tag). Re-fetch it: git fetch --force {quote(remote)} "
+            f"'refs/tags/{name}:refs/tags/{name}', "
+            f"or run check-ref with --fetch")
+
+
 def is_url(value):
     """`-r` names a remote when it is not an existing path and looks like a
     URL (`scheme://…`) or an scp-like address (`host:path`)."""
@@ -67,6 +78,8 @@ class Workspace:
             else:
                 self.config = config_mod.load(self.repo.root)
         output.settings["emojis"] = self.config.emojis
+        for warning in self.config.warnings:
+            output.warn(warning)
         self.records = None
         self._warned = False
         self.annotation_problems = []  # broken annotation files a registry read went on without
@@ -182,6 +195,7 @@ class Workspace:
         if subset is None:  # (the registry cache warns for the reads it completes)
             self.warn_if_incomplete(whole=artifact is None)
         registry = reg.build(records, artifact)
+        registry.hint = self.artifact_hint
         if not annotations and not commits:
             return registry
         from . import annotations as ann
@@ -240,6 +254,43 @@ class Workspace:
 
     def head(self):
         return self.repo.resolve_commit("HEAD")
+
+    def tagged_artifacts(self):
+        """Every artifact name the tags know (one refs listing; no tag object opened)."""
+        from .tagstream import listed_tags
+
+        found = (tags.parse_tag(name) for _, name in listed_tags(self.repo.ref_listing()))
+        return {t.artifact for t in found if t is not None}
+
+    def artifact_hint(self, name):
+        """"; did you mean 'churn'?" for an unknown artifact name (`chrun`),
+        from the tags and HEAD's annotations; else "". The error path only."""
+        known = self.tagged_artifacts()
+        try:
+            known.update(self.head_annotations(problems=[]))
+        except GTOError:
+            pass
+        close = config_mod._close_match(name, sorted(known - {name}))
+        return f"; did you mean '{close}'?" if close else ""
+
+    def warn_if_near_miss(self, name):
+        """A write to a new artifact one typo away from an existing one says so:
+        `register chrun` beside `churn` starts a second registry line."""
+        near = sorted(n for n in self.tagged_artifacts() if config_mod.one_edit_apart(n, name))
+        if near:
+            output.warn(f"'{name}' is a new artifact, one letter away from '{near[0]}': is it a typo?")
+
+    def warn_if_shadowed(self, registry=None, names=None):
+        """A GTO-looking lightweight tag of the artifacts read (a CI checkout
+        rewrites the triggering annotated tag so) hides its event: the answer
+        may be the previous version's, so say it once, with the fetch command.
+        names: those tags, when the registry cache answered."""
+        names = registry.ignored_lightweight if names is None else names
+        if not names:
+            return
+        more = len(names) - 1
+        also = f" ({more} more such tag{'s' if more > 1 else ''}: git fetch --force --tags origin)" if more else ""
+        output.warn(f"the answer may be out of date: {lightweight_advice(names[0])}{also}")
 
     def warn_if_incomplete(self, whole=True, has_gto=None):
         """CI checkouts are often shallow or without tags: say once that the

@@ -51,3 +51,13 @@ git gto show -d
 echo
 echo "\$ git gto history churn"
 git gto history churn
+
+# What makes `git gto` work in the user's own shell: the checkout's bin/ and
+# the interpreter that has the dependencies (make demo: the venv's).
+quoted() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+bin_dir=$(dirname "$(command -v git-gto)")
+python_dir=$(dirname "$(command -v python3)")
+echo
+echo "To run git gto in your own shell, add these two lines to it (or to ~/.profile):"
+echo "    export PATH=$(quoted "$python_dir"):\"\$PATH\""
+echo "    export PATH=$(quoted "$bin_dir"):\"\$PATH\""

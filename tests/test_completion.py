@@ -235,7 +235,7 @@ def test_bash_refs_and_tags(env, repo):
     assert "feature" in bash_complete("git gto describe x --rev ", env, repo)
     tags = bash_complete("git gto check-ref ", env, repo)
     assert sorted(tags) == sorted(
-        ["churn@v1.0.0", "churn@v1.1.0-rc.1", "churn#prod#1", "churn#staging!#2", "data/set=ds@v0.0.1",
+        ["churn@v1.0.0", "churn@v1.1.0-rc.1", "churn#prod#1", "churn#staging\\!#2", "data/set=ds@v0.0.1",
          "model@v2.0.0", "model@deprecated", "light@v3.0.0"]
     )
 

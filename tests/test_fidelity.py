@@ -119,12 +119,12 @@ def test_stages_assigned_before_the_release_stay_with_the_candidate(rc):
 
 
 def test_a_new_assignment_belongs_to_the_release_and_says_so(rc):
-    res = rc.gto("assign", "m", "HEAD", "--stage", "dev")
+    res = rc.gto("assign", "m", "HEAD", "--stage", "dev", "--force")  # (gto 1.x cannot read it: issue 17)
     assert res.lines[0] == "Created git tag 'm#dev#3' that assigns stage to version 'v1.0.0'"
     assert rc.tag_message("m#dev#3") == "Assigning stage dev to artifact m version v1.0.0\n\n"
     assert rc.gto("show", "m#dev", "--version").out == "v1.0.0\n"
     assert rc.gto("show", "m#prod", "--version").out == "v1.0.0-rc.1\n"
-    rc.gto("assign", "m", "--version", "v1.0.0", "--stage", "prod")
+    rc.gto("assign", "m", "--version", "v1.0.0", "--stage", "prod", "--force")
     assert rc.gto("show", "m#prod", "--version").out == "v1.0.0\n"
 
 
@@ -139,7 +139,7 @@ def test_assigning_the_candidate_after_its_release_is_refused(rc):
 
 
 def test_unassigning_the_candidate_takes_its_own_stage(rc):
-    res = rc.gto("unassign", "m", "v1.0.0-rc.1", "prod")
+    res = rc.gto("unassign", "m", "v1.0.0-rc.1", "prod", "--force")
     assert res.lines[0] == "Created git tag 'm#prod!#3' that unassigns stage from version 'v1.0.0-rc.1'"
     assert rc.gto("show", "m#prod", "--version").out == ""
     assert rc.gto("show", "m#qa", "--version").out == "v1.0.0-rc.1\n"
@@ -148,7 +148,7 @@ def test_unassigning_the_candidate_takes_its_own_stage(rc):
 
 def test_after_the_release_is_deregistered_the_candidate_takes_new_stages(rc):
     rc.gto("deregister", "m", "v1.0.0")
-    res = rc.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "dev")
+    res = rc.gto("assign", "m", "--version", "v1.0.0-rc.1", "--stage", "dev", "--force")
     assert res.lines[0] == "Created git tag 'm#dev#3' that assigns stage to version 'v1.0.0-rc.1'"
     assert rc.gto("show", "m#dev", "--version").out == "v1.0.0-rc.1\n"
 

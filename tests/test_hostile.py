@@ -37,14 +37,14 @@ def snapshot(repo):
 
 def assert_clean_error(res, code=1):
     """Exit `code`; stderr: an optional `warning:` line, then exactly one line
-    `❌ ...` (exit 1) or argparse's usage + `error:` line (exit 2)."""
+    `❌ ...` (exit 1, or 3: cannot check) or argparse's usage + `error:` line (exit 2)."""
     assert res.code == code, res
     assert "Traceback" not in res.err, res
     assert "Unexpected error" not in res.err, res
     lines = res.err.splitlines()
     if lines and lines[0].startswith("warning: "):
         lines = lines[1:]
-    if code == 1:
+    if code in (1, 3):
         assert len(lines) == 1 and lines[0].startswith("❌ "), res
         assert len(lines[0]) <= 1002, res  # a 10,000-character value is not echoed whole
     else:
@@ -219,9 +219,9 @@ def ref_rows():
         ("check-ref-leading-dash", ["check-ref", "--", "-x@v1.0.0"], 0),
         ("check-ref-fetch-dash-remote", ["check-ref", "rf@v1.0.0", "--fetch", "--remote=-x"], 1),
         ("check-ref-fetch-ext-remote", ["check-ref", "rf@v1.0.0", "--fetch", "--remote=ext::sh -c touch% pwned"], 1),
-        ("status-dash-remote", ["status", "--remote=-x"], 1),
-        ("status-ext-remote", ["status", "--remote=ext::sh -c touch% pwned"], 1),
-        ("status-missing-remote", ["status", "--remote=nope"], 1),
+        ("status-dash-remote", ["status", "--remote=-x"], 3),  # status: 3 = cannot check
+        ("status-ext-remote", ["status", "--remote=ext::sh -c touch% pwned"], 3),
+        ("status-missing-remote", ["status", "--remote=nope"], 3),
         ("register-push-dash-remote", ["register", "rf", "--push", "--remote=--upload-pack=touch pwned"], 1),
         ("register-repo-dash", ["register", "rf", "--repo=-x"], 1),
         ("show-repo-dash", ["show", "--repo=--upload-pack=touch pwned"], 1),
@@ -492,7 +492,7 @@ NO_COMMITS = {
     "stages": (["stages"], 0),
     "doctor": (["doctor"], 0),
     "check-ref": (["check-ref", "rf@v1.0.0"], 0),
-    "describe": (["describe", "rf"], 0),
+    "describe": (["describe", "rf"], 1),  # Cannot find artifact 'rf', as show (issue 17)
     "register": (["register", "rf"], 1),
     "assign": (["assign", "rf", "--stage", "dev"], 1),
     "deprecate": (["deprecate", "rf"], 1),

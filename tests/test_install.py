@@ -126,7 +126,8 @@ def test_install_refuses_python_without_deps(tmp_path):
     proc = subprocess.run([MAKE, "-s", "-C", str(ROOT), "install", f"DESTDIR={tmp_path / 'dest'}",
                            f"PYTHON={venv / 'bin' / 'python'}"], env=e, capture_output=True, text=True)
     assert proc.returncode != 0
-    assert "lacks sh, PyYAML, semantic-version or prettytable" in proc.stderr
+    assert "lacks sh, PyYAML, semantic-version, prettytable: " in proc.stderr  # all at once (issue 17)
+    assert "-m pip install sh PyYAML semantic-version prettytable" in proc.stderr
     assert not (tmp_path / "dest" / "usr").exists()
 
 

@@ -245,10 +245,17 @@ def test_what_needs_force_is_what_gto_cannot_read(tmp_path, gto_bin):
     assert res.code != 0 and "Multiple registrations" in res.out + res.err
     r.commit("2")
     r.gto("register", "rc", "--version", "v1.0.0-rc.1")
-    assert "2 versions on commit" in r.gto("register", "rc", "--version", "v1.0.0", "--force").err
-    r.gto("assign", "rc", "--stage", "prod")
-    res = r.run([gto_bin, "show"], check=False, env={"GTO_EMOJIS": "false"})
-    assert res.code != 0 and "Multiple versions" in res.out + res.err
+    assert "once a stage is assigned there" in r.gto("register", "rc", "--version", "v1.0.0", "--force").err
+    gto(r, gto_bin, "show")  # two versions on one commit: gto still reads it, until a stage tag lands there
+    # (issue 17) a stage tag there is what breaks gto: assigning needs --force
+    refused = r.gto("assign", "rc", "--version", "v1.0.0", "--stage", "prod", check=1)
+    assert "every gto 1.x command in this repository then fails" in refused.err
+    gto(r, gto_bin, "show")  # the refusal left gto's registry readable
+    forced = r.gto("assign", "rc", "--version", "v1.0.0", "--stage", "prod", "--force")
+    assert "every gto 1.x command in this repository then fails" in forced.err
+    for args in (["show"], ["history"], ["show", "m"]):  # every command, not only rc's
+        res = r.run([gto_bin, *args], check=False, env={"GTO_EMOJIS": "false"})
+        assert res.code != 0 and "Multiple versions" in res.out + res.err
 
 
 def test_tags_with_facts_read_the_same_in_gto(tmp_path, gto_bin):

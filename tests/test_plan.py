@@ -219,7 +219,8 @@ def test_assign_unknown_version():
 
 def test_assign_finds_deregistered_version():
     t = Tags().add("m@v0.0.1", C1).add("m@v0.0.1!", C1)
-    assert one(plan.plan_assign(t.req(), "prod", version="v0.0.1")).commit == C1
+    fails("Version 'v0.0.1' was deregistered", plan.plan_assign, t.req(), "prod", version="v0.0.1")  # issue 17
+    assert one(plan.plan_assign(t.req(force=True), "prod", version="v0.0.1")).commit == C1
 
 
 def test_assign_ref_with_other_version_at_registered_commit():

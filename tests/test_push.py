@@ -3,6 +3,8 @@ deleted tags arrive on / disappear from the remote, one push per tag right
 after it is made; nothing is pushed without --push; --remote; a rejected
 push is a clear error that keeps the local tag and says so."""
 
+import shlex
+
 import pytest
 
 from gtorepo import GtoRepo
@@ -30,12 +32,13 @@ def remote_tags(origin):
     return tags
 
 
-def pushed(tag):
-    return [f"Running `git push origin {tag}`", f"Successfully pushed git tag {tag} on remote."]
+def pushed(tag, along=""):
+    """along: the registration a stage event's push carries (issue 17)."""
+    return [f"Running `git push origin {along}{shlex.quote(tag)}`", f"Successfully pushed git tag {tag} on remote."]
 
 
 def push_deleted(tag):
-    return [f"Running `git push --delete origin {tag}`", f"Successfully deleted git tag {tag} on remote."]
+    return [f"Running `git push --delete origin {shlex.quote(tag)}`", f"Successfully deleted git tag {tag} on remote."]
 
 
 def test_created_tags_arrive_one_push_per_tag(pair):
@@ -65,7 +68,8 @@ def test_every_write_command_pushes(pair, args, tag, what):
     if args[0] == "register":
         r.commit("2")
     res = r.gto(*args, "--push")
-    assert res.lines == [f"Created git tag '{tag}' that {what}"] + pushed(tag)
+    along = "m@v1.0.0 " if args[0] == "unassign" else ""
+    assert res.lines == [f"Created git tag '{tag}' that {what}"] + pushed(tag, along)
     assert tag in remote_tags(origin)
 
 
@@ -123,7 +127,7 @@ def test_no_origin_at_all(tmp_path):
     assert r.tags() == ["m@v0.0.1"]
 
 
-def test_rejected_push_keeps_local_tag_and_says_so(pair, tmp_path):
+def test_rejected_push_takes_the_local_tag_back_and_says_so(pair, tmp_path):
     r, origin = pair
     # someone else already pushed a different m@v0.0.1
     other = GtoRepo(tmp_path, "clone", init=False)
@@ -133,10 +137,11 @@ def test_rejected_push_keeps_local_tag_and_says_so(pair, tmp_path):
     res = r.gto("register", "m", "--push", check=1)
     assert res.lines == ["Created git tag 'm@v0.0.1' that registers version", "Running `git push origin m@v0.0.1`"]
     assert res.err_lines[0].startswith("❌ The command `git push origin m@v0.0.1` failed")
-    assert "Make sure your local repository is in sync with the remote" in res.err
-    assert "created locally: m@v0.0.1" in res.err
+    # (issue 17) the other writer's tag is there: ours is taken back, nothing diverges
+    assert "another writer pushed m@v0.0.1 first. The local tag was removed" in res.err
+    assert "git fetch origin refs/tags/m@v0.0.1:refs/tags/m@v0.0.1" in res.err
     assert len(res.err_lines) == 1
-    assert r.sha("m@v0.0.1") == r.sha()  # local tag kept
+    assert "m@v0.0.1" not in r.git("tag").split()
     assert remote_tags(origin)["m@v0.0.1"] == other.sha()  # remote untouched
 
 

@@ -47,7 +47,7 @@ def test_describe_worktree_artifacts_yaml(repo):
     assert list(json.loads(repo.gto("describe", "rf").out)) == ["type", "path", "virtual", "labels",
                                                                 "description", "custom"]
     assert json.loads(repo.gto("describe", "bare").out) == {}  # defaults are left out
-    assert repo.gto("describe", "nope").out == ""
+    assert repo.gto("describe", "nope", expect=1).err == "❌ Cannot find artifact 'nope'\n"  # as show (issue 17)
 
 
 @pytest.mark.parametrize("flag,expected", [("--type", "model\n"), ("--path", "models/rf.pkl\n"),
@@ -79,7 +79,7 @@ def test_describe_dvc_yaml(repo):
         "type": "model", "path": "top.pkl", "labels": ["x"], "description": "Top model",
         "custom": {"framework": "pytorch"}}
     assert json.loads(repo.gto("describe", "models/churn:model").out) == {"path": "model.pkl"}
-    assert repo.gto("describe", "model").out == ""
+    assert repo.gto("describe", "model", expect=1).err.startswith("❌ Cannot find artifact 'model'")  # issue 17
     # dvc.yaml artifacts are discovered like artifacts.yaml ones: `*dir:name`
     assert lines(repo.gto("show", "--name")) == ["*models/churn:model", "*top"]
 

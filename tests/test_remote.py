@@ -3,6 +3,7 @@ never the network), and `git gto status` against a remote."""
 
 import json
 import os
+import shlex
 
 import pytest
 
@@ -142,7 +143,7 @@ def test_write_through_url_pushes(outside, remote, args, tag):
     url = "file://" + str(remote.path)
     res = outside.gto(*args, "-r", url)
     assert f"Created git tag '{tag}'" in res.out
-    assert f"Running `git push {url} {tag}`" in res.out
+    assert f"Running `git push {url} {shlex.quote(tag)}`" in res.out
     assert f"Successfully pushed git tag {tag} on remote." in res.out
     assert "To push the changes upstream" not in res.out
     assert tag in remote.git("tag").split()
@@ -315,12 +316,12 @@ def test_status_remote_name_and_url(clone, remote, make_repo):
 
 
 def test_status_unknown_remote(clone):
-    res = clone.gto("status", "--remote", "nope", expect=1)
+    res = clone.gto("status", "--remote", "nope", expect=3)
     assert res.err.startswith("❌ Cannot list the tags of 'nope'") and len(res.err.splitlines()) == 1
 
 
 def test_status_without_origin(make_repo):
     r = make_repo("lonely")
     r.commit("one")
-    res = r.gto("status", expect=1)
+    res = r.gto("status", expect=3)  # cannot check (issue 17)
     assert res.err.startswith("❌ ") and len(res.err.splitlines()) == 1

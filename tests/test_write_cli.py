@@ -213,7 +213,10 @@ def test_register_force_adds_second_version_on_a_commit(repo):
                        "which gto 1.x cannot read once a stage is assigned there\n")
     show = json.loads(r.gto("show", "--json").out)
     assert show["m"]["version"] == "v1.0.0"
-    ok(r, "assign", "m", "--stage", "prod", out=created("m#prod#1", "assigns stage to version 'v1.0.0'"))
+    assert "every gto 1.x command in this repository then fails" in r.gto("assign", "m", "--stage", "prod", check=1).err
+    res = r.gto("assign", "m", "--stage", "prod", "--force")
+    assert res.lines == created("m#prod#1", "assigns stage to version 'v1.0.0'")
+    assert res.err.startswith("warning: --force: a stage tag of 'm' on commit ")
     assert r.gto("show", "m#prod", "--version").out == "v1.0.0\n"
 
 
@@ -428,7 +431,8 @@ def test_delete_artifact(crowded, name):
        out=sum((deleted(x) for x in [f"{t}@v0.0.1", f"{t}@v0.0.2", f"{t}#prod#1", f"{t}#prod!#2",
                                      f"{t}#prod#3", f"{t}#prod#4"]), []))
     assert set(r.tags()) == others(name)
-    refused(r, "deprecate", name, "--delete", err=f"Cannot find artifact '{name}'")
+    res = r.gto("deprecate", name, "--delete", check=1)  # (with a did-you-mean for a neighbour, issue 17)
+    assert res.err.startswith(f"❌ Cannot find artifact '{name}'"), res
 
 
 def test_delete_leaves_non_gto_and_lightweight_tags(repo):

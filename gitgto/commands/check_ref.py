@@ -1,7 +1,6 @@
 """git gto check-ref REF: what a (pushed) GTO tag means, for CI triggers."""
 
 from .. import cli, output, tags
-from ..api import _lightweight_advice as lightweight_advice  # noqa: F401 - (doctor's)
 
 SENTENCES = {
     tags.REGISTRATION: 'Version "{version}" of artifact "{artifact}" was registered',

@@ -27,7 +27,7 @@ def build_parser():
 def run(args):
     from .. import api
 
-    annotation, version = api._annotation(args.repo, args.artifact, args.rev)
+    annotation, version = api._annotation(args.repo, args.artifact, args.rev, strict=True)
     field = next((f for f in FIELDS if getattr(args, f)), None)
     facts = _facts(version) if field is None else None
     if annotation is None and not facts:

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from .. import __version__, cli, output, registry as reg, tags
-from .check_ref import lightweight_advice
+from ..workspace import lightweight_advice
 
 
 def build_parser():
@@ -96,9 +96,16 @@ def policy_health(ws):
 LOOSE_TAGS = 2000  # loose tag refs from which a ref listing is several times slower than packed ones
 
 
-def hints(ws):
+def hints(ws, registry=None):
     """Advice that is not a problem of the registry (the exit status ignores it)."""
     found = []
+    for art in registry.artifacts.values() if registry is not None else ():
+        for v in art.versions:
+            if v.discovered and v.stages:  # a stage event on a commit no registration names
+                first = min(v.stage_events, key=lambda e: e.key)
+                found.append(f"'{first.ref}' assigns a stage on commit {v.commit[:7]}, where no version of "
+                             f"'{art.name}' is registered here: fetch the registration (git fetch --tags "
+                             f"origin) or register one (assign --sr makes such stages on purpose)")
     if ws.repo.loose_tag_refs(LOOSE_TAGS) >= LOOSE_TAGS:
         found.append(f"{LOOSE_TAGS} or more tags are loose files, which makes listing tags several times "
                      "slower: pack them with git pack-refs --all")
@@ -124,7 +131,7 @@ def run(args):
     ws.warn_broken_annotations = False  # findings, on stdout
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
     found = policy_problems + problems(ws, registry, ws.records)
-    for hint in policy_hints + hints(ws):
+    for hint in policy_hints + hints(ws, registry):
         output.echo(output.emoji(output.EMOJI_HINT) + hint)
     if not found:
         output.echo(output.emoji(output.EMOJI_OK) + " No issues found")

@@ -8,7 +8,7 @@ from .. import cli, output, tags
 def build_parser():
     p = cli.new_parser(
         "status", "Compare the local GTO tags with the remote's: not pushed, not fetched, different.",
-        "Exit status: 0 when in sync, 1 when not.\n\n"
+        "Exit status: 0 when in sync, 1 when not, 3 when it cannot check (the remote cannot be read).\n\n"
         "examples:\n  git gto status\n  git gto status --remote upstream --json\n")
     p.add_argument("--remote", default="origin", metavar="NAME", help="remote name or URL (default: origin)")
     p.add_argument("--json", action="store_true", help="print output in JSON format")
@@ -23,12 +23,23 @@ def compare(local, remote):
     return only_local, only_remote, different
 
 
+def _remote_tags(ws, remote):
+    """The remote's tags; an unreachable remote is "cannot check" (exit 3),
+    not "out of sync" (exit 1): a script must tell the two apart."""
+    from ..errors import CannotCheck, GitError
+
+    try:
+        return ws.repo.remote_tags(remote)
+    except GitError as exc:
+        raise CannotCheck(str(exc))
+
+
 def run(args):
     from ..workspace import Workspace
 
     ws = Workspace(args.repo)
     local = {r.name: r.oid for r in ws.read_tags(fields="state") if tags.parse_tag(r.name)}
-    remote = {n: oid for n, oid in ws.repo.remote_tags(args.remote).items() if tags.parse_tag(n)}
+    remote = {n: oid for n, oid in _remote_tags(ws, args.remote).items() if tags.parse_tag(n)}
     unpushed, unfetched, different = compare(local, remote)
     in_sync = not (unpushed or unfetched or different)
     if args.json:
