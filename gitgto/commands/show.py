@@ -95,7 +95,7 @@ def show_registry(args):
             raise GTOError(f"Cannot apply --{flag}")
     else:
         rows, _ = api._registry_rows(registry, truncate_hexsha=True)
-        header = list(rows[0]) if rows else []
+        header = list(rows[0]) if rows else ["name", "latest"]  # (--plain: the header alone)
         output.table(header, [list(row.values()) for row in rows], plain=args.plain)
     return 0
 
