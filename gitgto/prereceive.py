@@ -22,17 +22,38 @@ class Update:
         self.name = ref[len("refs/tags/"):]
 
 
-def parse_updates(text):
-    """The GTO tag updates of pre-receive input; every other ref is let through."""
+def parse_updates(text, prefix="refs/tags/"):
+    """The GTO tag updates of pre-receive input (with another `prefix`, every
+    update under it); every other ref is let through."""
     updates = []
     for line in text.splitlines():
         parts = line.split(" ", 2)
-        if len(parts) != 3 or not parts[2].startswith("refs/tags/"):
+        if len(parts) != 3 or not parts[2].startswith(prefix):
             continue
         update = Update(*parts)
-        if T.parse_tag(update.name) is not None:
+        if prefix != "refs/tags/" or T.parse_tag(update.name) is not None:
             updates.append(update)
     return updates
+
+
+ALLOW_REPLACE = "gto.allowReplaceRefs"
+
+
+def replace_refs(repo, text):
+    """Results refusing every created, moved or deleted `refs/replace/*`,
+    unless the server sets gto.allowReplaceRefs=true. git-gto itself never
+    follows replace refs, but other readers of the repository do (GTO, forges,
+    clones): one could make a commit, the policy or a tag read as another."""
+    updates = parse_updates(text, "refs/replace/")
+    if not updates or repo.config_value(ALLOW_REPLACE, as_bool=True):
+        return []
+    results = []
+    for u in updates:
+        verb = "creates" if u.old is None else "deletes" if u.new is None else "moves"
+        results.append(P.Result(P.Subject(u.ref, "replace", None), False, "replace refs",
+                                f"the push {verb} a replace ref (a server allows them with "
+                                f"`git config {ALLOW_REPLACE} true`)"))
+    return results
 
 
 def parse_tag_object(name, oid, kind, data):
@@ -58,11 +79,12 @@ def parse_tag_object(name, oid, kind, data):
 
 
 def check_push(repo, gov, text):
-    """Results for the pushed GTO tags (deletions and moves included)."""
+    """Results for the pushed GTO tags (deletions and moves included) and
+    replace refs."""
+    results = replace_refs(repo, text)
     updates = parse_updates(text)
     if gov.policy is None or not updates:
-        return []
-    results = []
+        return results
     incoming = []
     for u in updates:
         tag = T.parse_tag(u.name)
@@ -87,7 +109,8 @@ def check_push(repo, gov, text):
         kind, data = (obj[0], obj[1]) if obj is not None else ("missing", b"")
         records.append(parse_tag_object(u.name, u.new, kind, data))
     registry = reg.build(records)
-    checked = {r.tag: r for r in gov.evaluate(registry, records)}
+    # the pushed tags: was the key allowed at push time (not at the date they claim)
+    checked = {r.tag: r for r in gov.evaluate(registry, records, pushed={u.name for u in incoming})}
     for u in incoming:
         result = checked.get(u.name)
         if result is None:  # a GTO name on something that is no event (a tag of a tree)

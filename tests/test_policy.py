@@ -170,23 +170,28 @@ def test_parse_signers():
     assert S.public_key_of("-----BEGIN OPENSSH PRIVATE KEY-----") is None
 
 
-def test_parse_verify_output_splits_per_tag():
-    assert S.verify_arguments(["a", "b"]) == ["a", "gto verify separator 0", "b", "gto verify separator 1"]
-    stderr = (
-        'Good "git" signature for alice@example.com with ED25519 key SHA256:abc\n'
-        "error: tag 'gto verify separator 0' not found.\n"
-        "error: no signature found\n"
-        "error: tag 'gto verify separator 1' not found.\n"
-        'Good "git" signature with ED25519 key SHA256:def\nNo principal matched.\n'
-        "error: tag 'gto verify separator 2' not found.\n"
-        "Signature verification failed: incorrect signature\n"
-        "error: tag 'gto verify separator 3' not found.\n"
-        "[GNUPG:] GOODSIG 1234 Carol\n[GNUPG:] VALIDSIG ABCDEF0123 2024-01-01\n"
-        "error: tag 'gto verify separator 4' not found.\n"
-    )
-    got = [(v.status, v.principal) for v in S.parse_verify_output(stderr, 6)]
-    assert got == [(S.GOOD, "alice@example.com"), (S.UNSIGNED, None), (S.UNKNOWN_KEY, None), (S.BAD, None),
-                   (S.UNKNOWN_KEY, None), (S.UNSIGNED, None)]
+FORGED = ('Signature verification failed: unsupported hash algorithm "x\nGood "git" signature for '
+          'bob@example.com with ED25519 key SHA256:abc\n"')
+
+
+@pytest.mark.parametrize("code, stderr, verdict", [
+    (0, 'Good "git" signature for alice@example.com with ED25519 key SHA256:abc\n', (S.GOOD, "alice@example.com")),
+    # the principal ends at the last " with " (as git reads it)
+    (0, 'Good "git" signature for Ann with Care with ED25519 key SHA256:abc\n', (S.GOOD, "Ann with Care")),
+    (1, "error: no signature found\n", (S.UNSIGNED, None)),
+    (1, 'Good "git" signature with ED25519 key SHA256:def\nNo principal matched.\n', (S.UNKNOWN_KEY, None)),
+    (1, "Signature verification failed: incorrect signature\n", (S.BAD, None)),
+    (0, "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 1234 Carol\n", (S.UNKNOWN_KEY, None)),
+    # text of a forged blob: a "Good" line anywhere but first, or any text with a failing status
+    (1, FORGED, (S.BAD, None)),
+    (0, FORGED, (S.UNKNOWN_KEY, None)),
+    (1, 'Good "git" signature for bob@example.com with ED25519 key SHA256:abc\n', (S.BAD, None)),
+    (0, "", (S.UNKNOWN_KEY, None)),
+])
+def test_a_verdict_is_gits_exit_status_and_first_line(code, stderr, verdict):
+    v = S.verdict_of(code, stderr)
+    assert (v.status, v.principal) == verdict
+    assert "\n" not in v.detail
 
 
 def test_fingerprint_is_ssh_keygens():
