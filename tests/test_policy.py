@@ -196,3 +196,46 @@ def test_a_verdict_is_gits_exit_status_and_first_line(code, stderr, verdict):
 
 def test_fingerprint_is_ssh_keygens():
     assert S.fingerprint(("ssh-ed25519", KEY)).startswith("SHA256:")
+
+
+# -- the signers file as of a moment (the hook's push time) ------------------------------------
+
+NOW = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("20260101Z", NOW), ('"20260101Z"', NOW), ("20260101z", NOW), ("202601010130Z", NOW + 5400),
+    ("20260101013005Z", NOW + 5405), ("20260101", NOW + 3600),  # local time: TZ below is UTC-1
+    ("2026010", None), ("20261301Z", None), ("2026-01-01", None), ("", None), ('"20260101Z', None),
+])
+def test_parse_signers_time(value, expected, monkeypatch):
+    monkeypatch.setenv("TZ", "Etc/GMT+1")
+    import time
+
+    time.tzset()
+    try:
+        assert S.parse_signers_time(value) == expected
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_signers_as_of_drops_closed_windows_and_removes_the_others():
+    key = f"ssh-ed25519 {KEY}"
+    text = (f"# team\n"
+            f"alice@example.com {key} laptop\n"
+            f'bob@example.com valid-before="20250101Z" {key}b\n'                      # retired
+            f'carol@example.com valid-after="20270101Z",namespaces="git" {key}c\n'    # not yet
+            f'dan@example.com namespaces="git,file",valid-after="20240101",valid-before="20300101Z" {key}d x\n'
+            f'erin@example.com VALID-BEFORE=20260101Z {key}e\n'                     # the last second counts
+            f'frank@example.com valid-before="soon" {key}f\n'                        # unreadable: dropped
+            f'"gina@example.com,gin" cert-authority,valid-after=20200101Z {key}g\n')
+    assert S.signers_as_of(text, NOW) == (
+        f"# team\n"
+        f"alice@example.com {key} laptop\n"
+        f'dan@example.com namespaces="git,file" {key}d x\n'
+        f"erin@example.com {key}e\n"
+        f'"gina@example.com,gin" cert-authority {key}g\n')
+    assert S.signers_as_of(text, NOW + 1).count("erin") == 0
+    unchanged = f"alice@example.com {key}\nbob@example.com  namespaces=\"git\"  {key}b\n"
+    assert S.signers_as_of(unchanged, NOW) is unchanged
