@@ -13,7 +13,13 @@ the events behind the current state (each active version's registration,
 each active stage's assignment, each deprecation in effect). With --stdin,
 reads pre-receive lines (OLD NEW REF): checks the GTO tags a push creates
 against the registry before the push, refuses deleting or moving GTO tags
-when the policy says `immutable: true`, and lets every other ref through.
+when the policy says `immutable: true`, refuses refs/replace/* unless the
+server sets gto.allowReplaceRefs=true, and lets every other ref through.
+
+A tag is signed only when its own `git verify-tag` exits 0; the signer is the
+principal on the first line git prints for it. Pushed tags are verified as
+of now (a key retired with valid-before stays retired); other events at
+their tagger date. Good verdicts are cached (GTO_NO_CACHE=1 turns it off).
 
 exit status: 0 all good, 1 a violation, 2 usage, 3 cannot check (a broken
 policy, a missing signers file).
