@@ -57,8 +57,9 @@ def git(repo, env, *args, stdin=None, when=None):
 
 
 def build(repo, tags, env):
-    """A registry of `tags` signed tags: per version, a registration by
-    alice, staging by alice, prod by bob (so every rule is evaluated)."""
+    """A registry of `tags` signed tags of one artifact: per version (each
+    on its own commit), a registration by alice, staging by alice, prod by
+    bob (so every rule is evaluated)."""
     keys = os.path.join(os.path.dirname(repo), "keys")
     os.makedirs(keys)
     signers = ""
@@ -81,6 +82,8 @@ def build(repo, tags, env):
     while made < tags:
         version = made // 3
         artifact, patch = "model", version
+        when += 1  # each version on a commit of its own, as in a real history
+        git(repo, env, "commit", "-q", "--allow-empty", "-m", f"v0.0.{patch}", when=when)
         events = [(f"{artifact}@v0.0.{patch}", "alice"), (f"{artifact}#staging#{counter + 1}", "alice"),
                   (f"{artifact}#prod#{counter + 2}", "bob")]
         counter += 2
@@ -154,7 +157,7 @@ def main(argv=None):
         return
     home = tempfile.mkdtemp(prefix="git-gto-bench-home-")
     env = hermetic_env(home)
-    base = os.path.join(opts.cache, f"signed-one-artifact-{opts.tags}")
+    base = os.path.join(opts.cache, f"signed-one-artifact-v2-{opts.tags}")
     repo = os.path.join(base, "repo")
     if not os.path.isdir(repo):
         shutil.rmtree(base, ignore_errors=True)

@@ -1,8 +1,8 @@
 """Governance glue between git and the pure policy module: read `.gto-policy`
 and its signers file from the committed tree of a ref (never the work tree,
 never the tagged commit), verify the signatures a rule needs (one `git
-verify-tag` per tag, good verdicts cached), turn the registry into policy Subjects, and check the events a write is about to
-create."""
+verify-tag` per tag, good verdicts cached), turn the registry into policy
+Subjects, and check the events a write is about to create."""
 
 import hashlib
 import os
