@@ -122,8 +122,9 @@ def pushes(repo, env, repeat, count):
         f.write("#!/bin/sh\nexec git gto verify --stdin\n")
     os.chmod(hook, 0o755)
     when = int(time.time())
-    for label, name in ((f"push of one signed tag to the artifact with {count:,} signed tags",
-                         "model#staging#{}".format), ("push of one signed tag to a new artifact", "fresh{}@v0.0.1".format)):
+    cases = ((f"push of one signed tag to the artifact with {count:,} signed tags", "model#staging#{}".format),
+             ("push of one signed tag to a new artifact", "fresh{}@v0.0.1".format))
+    for label, name in cases:
         made = []
         for i in range(repeat + 1):
             when += 1

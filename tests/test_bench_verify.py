@@ -17,6 +17,8 @@ def test_verify_benchmark_runs(tmp_path):
                          env={k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GTO_"))})
     assert res.returncode == 0, res.stderr
     assert "### verify: 7 SSH-signed tags" in res.stdout
-    for label in ("git gto verify --all (no verdict cache)", "git gto verify --all, a second time (verdicts cached)",
-                  "push of one signed tag to the artifact with 7 signed tags", "push of one signed tag to a new artifact"):
+    for label in ("git gto verify --all (no verdict cache)",
+                  "git gto verify --all, a second time (verdicts cached)",
+                  "push of one signed tag to the artifact with 7 signed tags",
+                  "push of one signed tag to a new artifact"):
         assert len([line for line in res.stdout.splitlines() if line.startswith(f"| {label} |")]) == 1, label
