@@ -101,7 +101,10 @@ class Governance:
         verdicts = {r.name: S.Verdict(S.GOOD, known[r.oid]) for r in annotated if r.oid in known}
         todo = [r for r in annotated if r.oid not in known]
         found = self.repo.verify_tags([r.oid for r in todo], self.signers_file(text))
-        verdicts.update((r.name, v) for r, v in zip(todo, found))
+        for r, v in zip(todo, found):
+            if v.status == S.CANNOT:
+                raise CannotCheck(f"Cannot check the signature of '{r.name}': {v.detail}")
+            verdicts[r.name] = v
         if memo is not None:
             memo.put({r.oid: v.principal for r, v in zip(todo, found) if v.status == S.GOOD})
         return verdicts

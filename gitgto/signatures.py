@@ -30,6 +30,7 @@ def strip_signature(contents):
 # -- the allowed-signers file ---------------------------------------------------
 
 GOOD, UNKNOWN_KEY, UNSIGNED, BAD = "good", "unknown key", "unsigned", "bad signature"
+CANNOT = "cannot check"  # git could not run the check (no ssh-keygen, too old an OpenSSH)
 
 
 class Verdict:
@@ -206,6 +207,9 @@ def fingerprint(public_key):
 _GOOD_SSH_PREFIX = 'Good "git" signature for '
 _GOOD_ANY_SSH_PREFIX = 'Good "git" signature with '
 _GPG_STATUS_PREFIX = "[GNUPG:] "
+# git's errors when it cannot run the check at all (run-command.c, gpg-interface.c)
+_CANNOT_PREFIXES = ("error: cannot run ", "fatal: cannot run ", "error: ssh-keygen -Y find-principals/verify is needed",
+                    "error: gpg.ssh.allowedSignersFile needs to be configured")
 
 
 def verdict_of(exit_code, stderr):
@@ -226,6 +230,8 @@ def verdict_of(exit_code, stderr):
         if first.startswith(_GPG_STATUS_PREFIX):
             return Verdict(UNKNOWN_KEY, detail="OpenPGP/X.509 signatures are not mapped to principals")
         return Verdict(UNKNOWN_KEY, detail="git verified a signature git-gto cannot map to a principal")
+    if first.startswith(_CANNOT_PREFIXES):  # (text that is git's own, and never passes either way)
+        return Verdict(CANNOT, detail=_printable(first.partition(": ")[2]))
     if first.startswith(_GOOD_ANY_SSH_PREFIX):
         return Verdict(UNKNOWN_KEY, detail="the key is not in the signers file")
     if first == "error: no signature found":

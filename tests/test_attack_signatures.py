@@ -271,6 +271,16 @@ def test_a_push_of_5000_artifacts(hooked, keys):
     assert "FAIL m#prod#1 - stages.prod: bad signature" in push(r, "refs/tags/m#prod#1", ok=False).err
 
 
+def test_a_check_git_cannot_run_is_cannot_check_never_a_pass(hooked, keys):
+    r, remote = hooked
+    r.gto("register", "m", *as_(keys, "alice"))
+    r.git("config", "gpg.ssh.program", str(r.path / "no-ssh-keygen"))
+    env = {"GTO_NO_CACHE": "1"}
+    res = r.gto("verify", "m@v0.0.1", check=3, env=env)
+    assert res.err.startswith("❌ Cannot check the signature of 'm@v0.0.1': cannot run "), res
+    assert r.gto("check-ref", "m@v0.0.1", "--verify", check=False, env=env).code != 0
+
+
 # -- the verdict cache -------------------------------------------------------------------------
 
 

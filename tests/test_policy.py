@@ -187,6 +187,8 @@ FORGED = ('Signature verification failed: unsupported hash algorithm "x\nGood "g
     (0, FORGED, (S.UNKNOWN_KEY, None)),
     (1, 'Good "git" signature for bob@example.com with ED25519 key SHA256:abc\n', (S.BAD, None)),
     (0, "", (S.UNKNOWN_KEY, None)),
+    (1, "error: cannot run ssh-keygen: No such file or directory\n", (S.CANNOT, None)),
+    (128, "fatal: cannot run ssh-keygen: No such file or directory\n", (S.CANNOT, None)),
 ])
 def test_a_verdict_is_gits_exit_status_and_first_line(code, stderr, verdict):
     v = S.verdict_of(code, stderr)
