@@ -208,7 +208,8 @@ _GOOD_SSH_PREFIX = 'Good "git" signature for '
 _GOOD_ANY_SSH_PREFIX = 'Good "git" signature with '
 _GPG_STATUS_PREFIX = "[GNUPG:] "
 # git's errors when it cannot run the check at all (run-command.c, gpg-interface.c)
-_CANNOT_PREFIXES = ("error: cannot run ", "fatal: cannot run ", "error: ssh-keygen -Y find-principals/verify is needed",
+_CANNOT_PREFIXES = ("error: cannot run ", "fatal: cannot run ",
+                    "error: ssh-keygen -Y find-principals/verify is needed",
                     "error: gpg.ssh.allowedSignersFile needs to be configured")
 
 
