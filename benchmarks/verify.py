@@ -2,12 +2,16 @@
 """Time `git gto verify --all` on a registry of SSH-signed tags.
 
 Builds (once, cached under benchmarks/cache/) a repository with a policy,
-its signers file and N signed GTO tags (registrations and promotions by two
-signers), then times, as whole processes:
+its signers file and N signed GTO tags of one artifact (registrations and
+promotions by two signers), then times, as whole processes:
 
-* `git gto verify --all` (one for-each-ref, one `git verify-tag` per 2,000 tags),
+* `git gto verify --all` without the verdict cache (one `git verify-tag` per
+  tag, one per CPU at a time), and a second time (every verdict cached),
 * the floor: one `git verify-tag` of every tag (what git and ssh-keygen cost),
-* the naive way, one `git verify-tag` process per tag.
+* the naive way, one `git verify-tag` process per tag, one at a time,
+* a push of one signed tag through a pre-receive hook running
+  `git gto verify --stdin`: to the artifact with the N tags (whose history
+  the hook checks, verdicts cached), and to a new artifact.
 
 ssh-keygen is needed (the keys are made here, offline).
 """
@@ -53,8 +57,9 @@ def git(repo, env, *args, stdin=None, when=None):
 
 
 def build(repo, tags, env):
-    """A registry of `tags` signed tags: per version, a registration by
-    alice, staging by alice, prod by bob (so every rule is evaluated)."""
+    """A registry of `tags` signed tags of one artifact: per version (each
+    on its own commit), a registration by alice, staging by alice, prod by
+    bob (so every rule is evaluated)."""
     keys = os.path.join(os.path.dirname(repo), "keys")
     os.makedirs(keys)
     signers = ""
@@ -76,7 +81,9 @@ def build(repo, tags, env):
     counter, made = 0, 0
     while made < tags:
         version = made // 3
-        artifact, patch = f"model{version // 100}", version % 100
+        artifact, patch = "model", version
+        when += 1  # each version on a commit of its own, as in a real history
+        git(repo, env, "commit", "-q", "--allow-empty", "-m", f"v0.0.{patch}", when=when)
         events = [(f"{artifact}@v0.0.{patch}", "alice"), (f"{artifact}#staging#{counter + 1}", "alice"),
                   (f"{artifact}#prod#{counter + 2}", "bob")]
         counter += 2
@@ -100,6 +107,45 @@ def measure(argv, cwd, env, repeat, ok=(0,)):
     return statistics.median(times)
 
 
+def pushes(repo, env, repeat, count):
+    """A one-tag push through the hook: to the artifact with `count` tags
+    and to a new artifact, each push a new tag (a pushed tag's verdict is
+    cached: pushing one tag again would measure less work)."""
+    keys = os.path.join(os.path.dirname(repo), "keys")
+    work = tempfile.mkdtemp(prefix="git-gto-bench-push-")
+    server, client = os.path.join(work, "server.git"), os.path.join(work, "client")
+    git(work, env, "clone", "-q", "--bare", "--no-local", repo, server)
+    git(work, env, "clone", "-q", "--no-local", server, client)
+    git(client, env, "config", "gpg.format", "ssh")
+    hook = os.path.join(server, "hooks", "pre-receive")
+    with open(hook, "w") as f:
+        f.write("#!/bin/sh\nexec git gto verify --stdin\n")
+    os.chmod(hook, 0o755)
+    when = int(time.time())
+    cases = ((f"push of one signed tag to the artifact with {count:,} signed tags", "model#staging#{}".format),
+             ("push of one signed tag to a new artifact", "fresh{}@v0.0.1".format))
+    for label, name in cases:
+        made = []
+        for i in range(repeat + 1):
+            when += 1
+            tag = name(100_000 + i)
+            git(client, env, "tag", "-u", os.path.join(keys, "alice"), "-F", "-", tag, "HEAD",
+                stdin=f"{tag}\n".encode(), when=when)
+            made.append(tag)
+        times = []
+        for i, tag in enumerate(made):
+            start = time.perf_counter()
+            proc = subprocess.run(["git", "push", "-q", "origin", "refs/tags/" + tag], cwd=client, env=env,
+                                  capture_output=True)
+            elapsed = time.perf_counter() - start
+            if proc.returncode != 0:
+                raise SystemExit(f"push of {tag} failed: {proc.stderr.decode()[-500:]}")
+            if i:  # the first push warms the caches (the history's verdicts, the first time)
+                times.append(elapsed)
+        print(f"| {label} | {statistics.median(times):.3f} | |", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--tags", type=int, default=1000)
@@ -112,7 +158,7 @@ def main(argv=None):
         return
     home = tempfile.mkdtemp(prefix="git-gto-bench-home-")
     env = hermetic_env(home)
-    base = os.path.join(opts.cache, f"signed-{opts.tags}")
+    base = os.path.join(opts.cache, f"signed-one-artifact-v2-{opts.tags}")
     repo = os.path.join(base, "repo")
     if not os.path.isdir(repo):
         shutil.rmtree(base, ignore_errors=True)
@@ -125,11 +171,14 @@ def main(argv=None):
     print(f"\n### verify: {len(names):,} SSH-signed tags ({repo})\n")
     print("| command | median s | per tag ms |")
     print("|---|---:|---:|")
-    rows = [("git gto verify --all", [os.path.join(ROOT, "bin", "git-gto"), "verify", "--all"]),
-            ("floor: one `git verify-tag` of every tag", floor)]
-    for label, args in rows:
-        t = measure(args, repo, env, opts.repeat)
+    gto = [os.path.join(ROOT, "bin", "git-gto"), "verify", "--all"]
+    rows = [("git gto verify --all (no verdict cache)", gto, dict(env, GTO_NO_CACHE="1")),
+            ("git gto verify --all, a second time (verdicts cached)", gto, env),
+            ("floor: one `git verify-tag` of every tag", floor, env)]
+    for label, args, e in rows:
+        t = measure(args, repo, e, opts.repeat)
         print(f"| {label} | {t:.3f} | {1000 * t / len(names):.2f} |", flush=True)
+    pushes(repo, env, opts.repeat, len(names))
     if not opts.no_naive:
         sample = names[:100]
         start = time.perf_counter()

@@ -383,3 +383,68 @@ def _comparable(value):
     """Appearance keys as lists (JSON has no tuples), so that stored and
     fresh ones compare."""
     return [_comparable(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+# -- signature verdicts ----------------------------------------------------------
+
+
+class VerdictMemo:
+    """Good signature verdicts (DECISIONS §8): {tag object id: principal},
+    one JSON file per key = (the signers file as handed to git, the policy
+    blob, git and ssh-keygen). A tag object never changes, so a verdict stays
+    true while its key does; only "good" is kept (a failure may be a passing
+    problem, and costs an attacker's tag one check per run). A file that
+    cannot be read or trusted is empty; GTO_NO_CACHE=1 turns it off."""
+
+    SUBDIR = "verdicts"
+    KEPT = 8
+
+    def __init__(self, repo, key):
+        self.repo = repo
+        self.off = disabled()
+        self.key = _json_digest(["verdicts", FORMAT, key, _git_fingerprint(), _tool_fingerprint("ssh-keygen")])
+        self.path = os.path.join(directory(repo), self.SUBDIR, self.key[:40] + ".json")
+        self.known = None
+
+    def get(self):
+        """{object id: principal} known to be good."""
+        if self.known is None:
+            data = None if self.off else _read_own_json(self.path)
+            good = data.get("good") if isinstance(data, dict) and data.get("key") == self.key else None
+            self.known = {k: v for k, v in good.items() if isinstance(k, str) and isinstance(v, str) and v} \
+                if isinstance(good, dict) else {}
+        return self.known
+
+    def put(self, good):
+        """Add {object id: principal}; never fails."""
+        known = self.get()
+        if self.off or not good or all(known.get(k) == v for k, v in good.items()):
+            return
+        known.update(good)
+        name = os.path.join(self.SUBDIR, os.path.basename(self.path))
+        if write_json(self.repo, name, {"key": self.key, "good": known}):
+            prune(os.path.join(directory(self.repo), self.SUBDIR), ".json", self.KEPT)
+
+
+def _read_own_json(path):
+    """read_json, of a file written by this user only: in a shared
+    repository (one git directory, several users pushing to it, each running
+    the hook as themselves), another user's file could claim anything."""
+    try:
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_uid != os.geteuid():
+                return None
+            return json.loads(f.read())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def _tool_fingerprint(program):
+    import shutil
+
+    path = shutil.which(program)
+    try:
+        st = os.stat(path)
+        return [path, st.st_size, st.st_mtime_ns]
+    except (OSError, TypeError):
+        return None

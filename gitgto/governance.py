@@ -1,9 +1,10 @@
 """Governance glue between git and the pure policy module: read `.gto-policy`
 and its signers file from the committed tree of a ref (never the work tree,
-never the tagged commit), verify many signatures in one git call, turn the
-registry into policy Subjects, and check the events a write is about to
-create."""
+never the tagged commit), verify the signatures a rule needs (one `git
+verify-tag` per tag, good verdicts cached), turn the registry into policy
+Subjects, and check the events a write is about to create."""
 
+import hashlib
 import os
 
 from . import policy as P
@@ -23,7 +24,8 @@ class Governance:
         self.policy = None
         self.signers = {}
         self._signers_text = None
-        self._signers_file = None
+        self._signers_files = {}  # signers text -> temporary file
+        self.policy_blob = None  # the policy file's object id (a key of the verdict cache)
         where = f"{policy_ref}:{P.POLICY_FILE}"
         if policy_ref == "HEAD" and repo.head is not None and repo.head_policy is None:
             return  # none at HEAD (the repository's first rev-parse looked): no cat-file
@@ -37,6 +39,7 @@ class Governance:
             return
         if blob is None or blob[0] != "blob":
             return
+        self.policy_blob = blob[2]
         from .config import load_yaml
 
         try:
@@ -60,27 +63,70 @@ class Governance:
 
     # -- signatures --------------------------------------------------------------
 
-    def signers_file(self):
-        """The policy's allowed signers as a temporary file (git reads a path)."""
-        if self._signers_file is None and self._signers_text is not None:
+    def signers_file(self, text=None):
+        """An allowed-signers text (default: the policy's) as a temporary
+        file (git reads a path); None when the policy has no signers file."""
+        text = self._signers_text if text is None else text
+        if text is None:
+            return None
+        if text not in self._signers_files:
             import atexit
             import tempfile
 
             fd, path = tempfile.mkstemp(prefix="git-gto-signers-")
             with os.fdopen(fd, "w") as f:
-                f.write(self._signers_text)
+                f.write(text)
             atexit.register(_remove, path)
-            self._signers_file = path
-        return self._signers_file
+            self._signers_files[text] = path
+        return self._signers_files[text]
 
-    def verify(self, records):
-        """{tag name: signatures.Verdict} for the annotated `records`, in one
-        `git verify-tag` per 2,000 tags."""
+    def signers_now(self):
+        """The signers file as of now (signatures.signers_as_of)."""
+        import time
+
+        return S.signers_as_of(self._signers_text, time.time()) if self._signers_text is not None else None
+
+    def verify(self, records, push_time=False):
+        """{tag name: signatures.Verdict} for the annotated `records`, one
+        `git verify-tag` per tag that the verdict cache does not know.
+        push_time: was the key allowed now (the hook's question about the tags
+        being pushed), rather than at the tagger date the tag claims."""
         annotated = [r for r in records if r.annotated]
-        if annotated:
-            self.require_verifier()
-        verdicts = self.repo.verify_tags([r.oid for r in annotated], self.signers_file())
-        return {r.name: v for r, v in zip(annotated, verdicts)}
+        if not annotated:
+            return {}
+        self.require_verifier()
+        text = self.signers_now() if push_time else self._signers_text
+        memo = None
+        if text is not None:
+            from .cache import VerdictMemo
+
+            memo = VerdictMemo(self.repo, [hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest(),
+                                           self.policy_blob])
+        known = memo.get() if memo is not None else {}
+        verdicts = {r.name: S.Verdict(S.GOOD, known[r.oid]) for r in annotated if r.oid in known}
+        todo = [r for r in annotated if r.oid not in known]
+        found = self.repo.verify_tags([r.oid for r in todo], self.signers_file(text))
+        for r, v in zip(todo, found):
+            if v.status == S.CANNOT:
+                raise CannotCheck(f"Cannot check the signature of '{r.name}': {v.detail}")
+            verdicts[r.name] = v
+        if memo is not None:
+            memo.put({r.oid: v.principal for r, v in zip(todo, found) if v.status == S.GOOD})
+        return verdicts
+
+    def needs_principal(self, name):
+        """Whether a rule looks at who signed the tag `name`: its own rule
+        has `signed_by`, or it assigns a stage that a `distinct` rule
+        compares signers with. Only those tags are verified."""
+        tag = T.parse_tag(name)
+        policy = self.policy
+        if tag is None or policy is None:
+            return False
+        rule = policy.rule_for(tag.kind, tag.stage)
+        if rule is not None and rule.signed_by:
+            return True
+        return tag.kind in (T.ASSIGNMENT, T.UNASSIGNMENT) and any(
+            r is not None and r.distinct and tag.stage in (r.from_stages or ()) for r in policy.stages.values())
 
     def require_verifier(self):
         """Without ssh-keygen, git reports every SSH signature as bad: that
@@ -92,15 +138,16 @@ class Governance:
             raise CannotCheck(f"Cannot check signatures: '{program}' is not installed (not on PATH)")
 
     def verify_commit(self, commit):
-        """The principal whose key signed `commit` (checked against the
-        policy's signers file by `git verify-commit`, whose exit status is
-        the verdict), or None when git does not say it verified."""
+        """The principal whose key signed `commit`, a commit being pushed
+        (checked by `git verify-commit` against the policy's signers file as
+        of now: a retired key stays retired on a backdated commit; git's exit
+        status is the verdict), or None when git does not say it verified."""
         self.require_verifier()
-        code, stderr = self.repo.verify_commit(commit, self.signers_file() or os.devnull)
-        if code != 0:
-            return None
-        first = stderr.splitlines()[0] if stderr else ""
-        return _good_ssh_principal(first)
+        code, stderr = self.repo.verify_commit(commit, self.signers_file(self.signers_now()) or os.devnull)
+        verdict = S.verdict_of(code, stderr)
+        if verdict.status == S.CANNOT:
+            raise CannotCheck(f"Cannot check the signature of commit {commit[:12]}: {verdict.detail}")
+        return verdict.principal if verdict.status == S.GOOD else None
 
     # -- the registry as subjects --------------------------------------------------
 
@@ -121,12 +168,13 @@ class Governance:
             result.append(P.Subject(name, tag.kind, tag.artifact, tag.version, tag.stage, annotated=False))
         return result
 
-    def evaluate(self, registry, records, verdicts=None):
+    def evaluate(self, registry, records, verdicts=None, pushed=()):
         """Results for every event of `registry`. Signatures are verified
-        only when a rule asks for one (ssh-keygen per signature is the cost)."""
+        only where a rule looks at the signer (ssh-keygen per signature is
+        the cost); the tags named in `pushed` as of now, the others at their
+        tagger date."""
         if verdicts is None:
-            needed = self.policy is not None and self.policy.needs_signatures
-            verdicts = self.verify(records) if needed else {}
+            verdicts = self.principals(records, pushed)
         subjects, refused = self.policy_view(registry, records, verdicts)
         results = {r.tag: r for r in P.evaluate(self.policy, subjects)}
         results.update(refused)
@@ -157,6 +205,13 @@ class Governance:
                 kept.append(record)
         return self.subjects(reg.build(kept), kept, verdicts), refused
 
+    def principals(self, records, pushed=()):
+        """The verdicts of the `records` whose signer a rule needs."""
+        needed = [r for r in records if self.needs_principal(r.name)]
+        verdicts = self.verify([r for r in needed if r.name not in pushed])
+        verdicts.update(self.verify([r for r in needed if r.name in pushed], push_time=True))
+        return verdicts
+
     # -- writes ----------------------------------------------------------------------
 
     def check_actions(self, registry, records, actions, sign=None, key=None):
@@ -172,7 +227,7 @@ class Governance:
         if any(r is not None and r.from_stages for r in rules):
             artifact = T.parse_tag(created[0].tag).artifact
             full = self.repo.read_tags(T.ref_patterns(artifact), fields="full")
-            earlier, _ = self.policy_view(registry, full, self.verify(full))
+            earlier, _ = self.policy_view(registry, full, self.principals(full))
         signature = self.signing_verdict(sign, key) if any(r is not None and r.signed_by for r in rules) else None
         new = []
         for action in created:
@@ -199,7 +254,7 @@ class Governance:
         public = _ssh_public_key(spec, repo.path) if spec else None
         if public is None:
             return S.Verdict(S.UNKNOWN_KEY, detail=f"cannot read the public key of '{spec}'")
-        principals = S.principals_of(self.signers, public)
+        principals = S.principals_of(S.parse_signers(self.signers_now() or ""), public)  # retired keys do not count
         if not principals:
             return S.Verdict(S.UNKNOWN_KEY, detail="the key is not in the signers file")
         return S.Verdict(S.GOOD, ",".join(principals))
@@ -229,15 +284,6 @@ def open_policy(repo, policy_ref=None, config=None):
         return Governance(repo, policy_ref or "HEAD", explicit=policy_ref is not None, config=config)
     except CannotCheck as exc:
         raise GTOError(str(exc))
-
-
-def _good_ssh_principal(line):
-    """The principal of ssh-keygen's first line for a signature that git
-    already said verified: `Good "git" signature for P with ED25519 key …`."""
-    import re
-
-    m = re.match(r'Good "git" signature for (\S+) with \S+ key \S+$', line.strip())
-    return m.group(1) if m else None
 
 
 def _stage_of(action):

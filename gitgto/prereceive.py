@@ -40,8 +40,35 @@ class Verdict:
 
 
 def check(repo, policy_ref, text):
-    """The hook's Verdict for pre-receive input `text`."""
+    """The hook's Verdict for pre-receive input `text`: the policy's, and
+    refs/replace/* refused with or without a policy."""
     lines = parse_lines(text)
+    verdict = _check_policy(repo, policy_ref, lines)
+    verdict.results[:0] = replace_refs(repo, lines)
+    return verdict
+
+
+ALLOW_REPLACE = "gto.allowReplaceRefs"
+
+
+def replace_refs(repo, lines):
+    """Results refusing every created, moved or deleted `refs/replace/*`,
+    unless the server sets gto.allowReplaceRefs=true. git-gto itself never
+    follows replace refs, but other readers of the repository do (GTO, forges,
+    clones): one could make a commit, the policy or a tag read as another."""
+    updates = [u for u in lines if u.ref.startswith("refs/replace/")]
+    if not updates or repo.config_value(ALLOW_REPLACE, as_bool=True):
+        return []
+    results = []
+    for u in updates:
+        verb = "creates" if u.old is None else "deletes" if u.new is None else "moves"
+        results.append(P.Result(P.Subject(u.ref, "replace", None), False, "replace refs",
+                                f"the push {verb} a replace ref (a server allows them with "
+                                f"`git config {ALLOW_REPLACE} true`)"))
+    return results
+
+
+def _check_policy(repo, policy_ref, lines):
     tags = gto_tag_updates(lines)
     configured, origin = policy_ref, "--policy-ref"
     if not configured:
@@ -228,8 +255,7 @@ def check_policy_update(repo, gov, update):
 def check_tags(repo, gov, updates):
     """Results for the pushed GTO tags (deletions and moves included)."""
     if gov.policy is None or not updates:
-        return []
-    results = []
+        return results
     incoming = []
     for u in updates:
         tag = T.parse_tag(u.name)
@@ -254,7 +280,8 @@ def check_tags(repo, gov, updates):
         kind, data = (obj[0], obj[1]) if obj is not None else ("missing", b"")
         records.append(parse_tag_object(u.name, u.new, kind, data))
     registry = reg.build(records)
-    checked = {r.tag: r for r in gov.evaluate(registry, records)}
+    # the pushed tags: was the key allowed at push time (not at the date they claim)
+    checked = {r.tag: r for r in gov.evaluate(registry, records, pushed={u.name for u in incoming})}
     for u in incoming:
         result = checked.get(u.name)
         if result is None:  # a GTO name on something that is no event (a tag of a tree)

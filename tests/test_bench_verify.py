@@ -1,5 +1,6 @@
 """Smoke test of benchmarks/verify.py: it builds a small registry of signed
-tags and prints its table, with git gto verify --all passing on it."""
+tags and prints its table, with git gto verify --all passing on it, and
+pushes through the hook."""
 
 import os
 import subprocess
@@ -16,5 +17,8 @@ def test_verify_benchmark_runs(tmp_path):
                          env={k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GTO_"))})
     assert res.returncode == 0, res.stderr
     assert "### verify: 7 SSH-signed tags" in res.stdout
-    rows = [line for line in res.stdout.splitlines() if line.startswith("| git gto verify --all |")]
-    assert len(rows) == 1
+    for label in ("git gto verify --all (no verdict cache)",
+                  "git gto verify --all, a second time (verdicts cached)",
+                  "push of one signed tag to the artifact with 7 signed tags",
+                  "push of one signed tag to a new artifact"):
+        assert len([line for line in res.stdout.splitlines() if line.startswith(f"| {label} |")]) == 1, label

@@ -175,6 +175,23 @@ def test_repo_records_git_calls(registry_repo, monkeypatch):
     assert r.calls == ["rev-parse", "for-each-ref"]
 
 
+def test_many_patterns_are_read_a_few_hundred_per_call(registry_repo, monkeypatch):
+    """No command line grows with the number of artifacts: patterns are cut
+    into calls of PATTERNS_PER_CALL, and the records are the same."""
+    monkeypatch.chdir(registry_repo.path)
+    for key, value in registry_repo.env.items():
+        monkeypatch.setenv(key, value)
+    names = ["nn", "rf", "rf2", "v1.0.0"]
+    patterns = [p for name in names for p in gitgto.tags.ref_patterns(name)]
+    whole = gitgto.git.Repo(".").read_tags(patterns)
+    monkeypatch.setattr(gitgto.git, "PATTERNS_PER_CALL", 2)
+    r = gitgto.git.Repo(".")
+    cut = r.read_tags(patterns + patterns[:3])  # (a tag matched in two calls comes once)
+    assert r.calls == ["rev-parse"] + ["for-each-ref"] * -(-(len(patterns) + 3) // 2)
+    assert [(x.name, x.oid, x.message) for x in cut] == [(x.name, x.oid, x.message) for x in whole]
+    assert len(whole) > 2
+
+
 # -- imports ------------------------------------------------------------------------
 
 def imported(res, top_level=True):

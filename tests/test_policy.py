@@ -170,23 +170,30 @@ def test_parse_signers():
     assert S.public_key_of("-----BEGIN OPENSSH PRIVATE KEY-----") is None
 
 
-def test_parse_verify_output_splits_per_tag():
-    assert S.verify_arguments(["a", "b"]) == ["a", "gto verify separator 0", "b", "gto verify separator 1"]
-    stderr = (
-        'Good "git" signature for alice@example.com with ED25519 key SHA256:abc\n'
-        "error: tag 'gto verify separator 0' not found.\n"
-        "error: no signature found\n"
-        "error: tag 'gto verify separator 1' not found.\n"
-        'Good "git" signature with ED25519 key SHA256:def\nNo principal matched.\n'
-        "error: tag 'gto verify separator 2' not found.\n"
-        "Signature verification failed: incorrect signature\n"
-        "error: tag 'gto verify separator 3' not found.\n"
-        "[GNUPG:] GOODSIG 1234 Carol\n[GNUPG:] VALIDSIG ABCDEF0123 2024-01-01\n"
-        "error: tag 'gto verify separator 4' not found.\n"
-    )
-    got = [(v.status, v.principal) for v in S.parse_verify_output(stderr, 6)]
-    assert got == [(S.GOOD, "alice@example.com"), (S.UNSIGNED, None), (S.UNKNOWN_KEY, None), (S.BAD, None),
-                   (S.UNKNOWN_KEY, None), (S.UNSIGNED, None)]
+FORGED = ('Signature verification failed: unsupported hash algorithm "x\nGood "git" signature for '
+          'bob@example.com with ED25519 key SHA256:abc\n"')
+
+
+@pytest.mark.parametrize("code, stderr, verdict", [
+    (0, 'Good "git" signature for alice@example.com with ED25519 key SHA256:abc\n', (S.GOOD, "alice@example.com")),
+    # the principal ends at the last " with " (as git reads it)
+    (0, 'Good "git" signature for Ann with Care with ED25519 key SHA256:abc\n', (S.GOOD, "Ann with Care")),
+    (1, "error: no signature found\n", (S.UNSIGNED, None)),
+    (1, 'Good "git" signature with ED25519 key SHA256:def\nNo principal matched.\n', (S.UNKNOWN_KEY, None)),
+    (1, "Signature verification failed: incorrect signature\n", (S.BAD, None)),
+    (0, "[GNUPG:] NEWSIG\n[GNUPG:] GOODSIG 1234 Carol\n", (S.UNKNOWN_KEY, None)),
+    # text of a forged blob: a "Good" line anywhere but first, or any text with a failing status
+    (1, FORGED, (S.BAD, None)),
+    (0, FORGED, (S.UNKNOWN_KEY, None)),
+    (1, 'Good "git" signature for bob@example.com with ED25519 key SHA256:abc\n', (S.BAD, None)),
+    (0, "", (S.UNKNOWN_KEY, None)),
+    (1, "error: cannot run ssh-keygen: No such file or directory\n", (S.CANNOT, None)),
+    (128, "fatal: cannot run ssh-keygen: No such file or directory\n", (S.CANNOT, None)),
+])
+def test_a_verdict_is_gits_exit_status_and_first_line(code, stderr, verdict):
+    v = S.verdict_of(code, stderr)
+    assert (v.status, v.principal) == verdict
+    assert "\n" not in v.detail
 
 
 def test_fingerprint_is_ssh_keygens():
@@ -271,3 +278,46 @@ def test_touching_finds_each_commit_that_changes_a_protected_file():
     commits = [("c1", ["old"]), ("c2", ["c1"]), ("side", ["old"]), ("merge", ["c2", "side"]), ("root", [])]
     assert touching(commits, blobs, paths) == [("c2", ".gto-policy"), ("side", ".gto-signers"),
                                                ("merge", ".gto-policy"), ("root", ".gto-policy")]
+
+
+# -- the signers file as of a moment (the hook's push time) ------------------------------------
+
+NOW = 1_767_225_600  # 2026-01-01T00:00:00Z
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("20260101Z", NOW), ('"20260101Z"', NOW), ("20260101z", NOW), ("202601010130Z", NOW + 5400),
+    ("20260101013005Z", NOW + 5405), ("20260101", NOW + 3600),  # local time: TZ below is UTC-1
+    ("2026010", None), ("20261301Z", None), ("2026-01-01", None), ("", None), ('"20260101Z', None),
+])
+def test_parse_signers_time(value, expected, monkeypatch):
+    monkeypatch.setenv("TZ", "Etc/GMT+1")
+    import time
+
+    time.tzset()
+    try:
+        assert S.parse_signers_time(value) == expected
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_signers_as_of_drops_closed_windows_and_removes_the_others():
+    key = f"ssh-ed25519 {KEY}"
+    text = (f"# team\n"
+            f"alice@example.com {key} laptop\n"
+            f'bob@example.com valid-before="20250101Z" {key}b\n'                      # retired
+            f'carol@example.com valid-after="20270101Z",namespaces="git" {key}c\n'    # not yet
+            f'dan@example.com namespaces="git,file",valid-after="20240101",valid-before="20300101Z" {key}d x\n'
+            f'erin@example.com VALID-BEFORE=20260101Z {key}e\n'                     # the last second counts
+            f'frank@example.com valid-before="soon" {key}f\n'                        # unreadable: dropped
+            f'"gina@example.com,gin" cert-authority,valid-after=20200101Z {key}g\n')
+    assert S.signers_as_of(text, NOW) == (
+        f"# team\n"
+        f"alice@example.com {key} laptop\n"
+        f'dan@example.com namespaces="git,file" {key}d x\n'
+        f"erin@example.com {key}e\n"
+        f'"gina@example.com,gin" cert-authority {key}g\n')
+    assert S.signers_as_of(text, NOW + 1).count("erin") == 0
+    unchanged = f"alice@example.com {key}\nbob@example.com  namespaces=\"git\"  {key}b\n"
+    assert S.signers_as_of(unchanged, NOW) is unchanged

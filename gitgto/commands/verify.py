@@ -23,6 +23,13 @@ Other refs go through. The policy is read from --policy-ref, else from
 from the branch HEAD names, as it was before the push. A configured policy
 ref that is missing or broken refuses GTO tags (exit 3) and lets branches
 through, so that the fix can be pushed; no policy at all is a warning.
+Pushes to refs/replace/* are refused (with or without a policy) unless the
+server sets gto.allowReplaceRefs=true.
+
+A tag is signed only when its own `git verify-tag` exits 0; the signer is the
+principal on the first line git prints for it. Pushed tags are verified as
+of now (a key retired with valid-before stays retired); other events at
+their tagger date. Good verdicts are cached (GTO_NO_CACHE=1 turns it off).
 
 exit status: 0 all good, 1 a violation, 2 usage, 3 cannot check (a broken
 or missing policy, a missing signers file, ssh-keygen not installed, git
