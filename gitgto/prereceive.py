@@ -255,7 +255,8 @@ def check_policy_update(repo, gov, update):
 def check_tags(repo, gov, updates):
     """Results for the pushed GTO tags (deletions and moves included)."""
     if gov.policy is None or not updates:
-        return results
+        return []
+    results = []
     incoming = []
     for u in updates:
         tag = T.parse_tag(u.name)
