@@ -126,7 +126,7 @@ function __git_gto_valopts -a cmd
             string split ' ' -- '-o --output --policy-ref'
         case describe
             echo --rev
-        case status
+        case status doctor
             echo --remote
         case check-ref
             string split ' ' -- '--remote --policy-ref'

@@ -488,3 +488,20 @@ def test_demo_ends_with_the_path_lines_that_make_git_gto_work(tmp_path):
     run([GIT, "init", "-q", str(repo)], user)
     script = "\n".join(line.strip() for line in last) + "\ngit gto show --plain\n"
     assert run(["sh", "-c", script], user, cwd=repo).stdout == "name\tlatest\n"
+
+
+def test_doctor_remote_reports_a_stage_whose_registration_the_remote_lacks(make_repo):
+    r = make_repo("stage-without-registration")
+    origin = make_repo("origin.git", bare=True)
+    r.commit("one")
+    r.git("remote", "add", "origin", str(origin.path))
+    r.gto("register", "m")
+    r.gto("assign", "m", "--stage", "prod")
+    r.git("push", "-q", "origin", "refs/tags/m#prod#1")  # as an assign --push of old did: the stage alone
+    assert "registration" not in r.gto("doctor").out  # without --remote: no network, no finding
+    res = r.gto("doctor", "--remote", "origin", expect=1)
+    assert ("❌ 'm#prod#1' is on 'origin' but the registration of m v0.0.1 is not: "
+            "git push origin m@v0.0.1") in res.lines, res
+    r.git("push", "-q", "origin", "refs/tags/m@v0.0.1")
+    assert "No issues found" in r.gto("doctor", "--remote", "origin").out
+    assert r.gto("doctor", "--remote", str(r.path / "nowhere"), check=False).code == 3

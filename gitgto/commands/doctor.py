@@ -11,10 +11,16 @@ def build_parser():
                        "Also reports the health of the signed-tag policy at HEAD (.gto-policy): that it\n"
                        "reads and is valid, that its stages are ones .gto allows, that its signers file\n"
                        "exists and that every principal its groups name has a key there.\n\n"
-                       "Exit status: 1 when it finds a problem, else 0. Hints (such as packing thousands\n"
-                       "of loose tag refs with git pack-refs --all) do not change it.\n")
+                       "With --remote, also the stage tags that remote holds without their version's\n"
+                       "registration (it then points a stage at a bare commit).\n\n"
+                       "Exit status: 1 when it finds a problem, else 0; 3 when --remote cannot be read.\n"
+                       "Hints (such as packing thousands of loose tag refs with git pack-refs --all) do\n"
+                       "not change it.\n")
     p.add_argument("-A", "--all-commits", action="store_true",
                    help="also check artifacts.yaml in every commit of every local branch")
+    p.add_argument("--remote", metavar="NAME",
+                   help="also ask this remote (one git ls-remote) for stage tags it holds without the "
+                        "registration of their version; without it, doctor never touches the network")
     return p
 
 
@@ -93,6 +99,26 @@ def policy_health(ws):
     return policy.where, found, hints
 
 
+def unregistered_on_remote(registry, remote_tags, remote):
+    """Stage events the remote holds whose version's registration it does
+    not: there the stage points at a bare commit (an `assign --push` from
+    before registrations were pushed along, or a registration pushed
+    nowhere)."""
+    import shlex
+
+    found = []
+    for art in registry.artifacts.values():
+        for v in art.versions:
+            names = [e.ref for e in v.registrations]
+            if not names or any(n in remote_tags for n in names):
+                continue
+            held = sorted(e.ref for e in v.stage_events if e.ref in remote_tags)
+            if held:
+                found.append(f"'{held[0]}' is on '{remote}' but the registration of {art.name} {v.name} is not: "
+                             f"git push {shlex.quote(remote)} {shlex.quote(names[-1])}")
+    return found
+
+
 LOOSE_TAGS = 2000  # loose tag refs from which a ref listing is several times slower than packed ones
 
 
@@ -131,6 +157,10 @@ def run(args):
     ws.warn_broken_annotations = False  # findings, on stdout
     registry = ws.registry(annotations="all-commits" if args.all_commits else "head")
     found = policy_problems + problems(ws, registry, ws.records)
+    if args.remote is not None:
+        from .status import remote_tags
+
+        found += unregistered_on_remote(registry, remote_tags(ws, args.remote), args.remote)
     for hint in policy_hints + hints(ws, registry):
         output.echo(output.emoji(output.EMOJI_HINT) + hint)
     if not found:

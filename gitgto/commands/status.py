@@ -23,7 +23,7 @@ def compare(local, remote):
     return only_local, only_remote, different
 
 
-def _remote_tags(ws, remote):
+def remote_tags(ws, remote):
     """The remote's tags; an unreachable remote is "cannot check" (exit 3),
     not "out of sync" (exit 1): a script must tell the two apart."""
     from ..errors import CannotCheck, GitError
@@ -39,7 +39,7 @@ def run(args):
 
     ws = Workspace(args.repo)
     local = {r.name: r.oid for r in ws.read_tags(fields="state") if tags.parse_tag(r.name)}
-    remote = {n: oid for n, oid in _remote_tags(ws, args.remote).items() if tags.parse_tag(n)}
+    remote = {n: oid for n, oid in remote_tags(ws, args.remote).items() if tags.parse_tag(n)}
     unpushed, unfetched, different = compare(local, remote)
     in_sync = not (unpushed or unfetched or different)
     if args.json:
