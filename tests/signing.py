@@ -41,3 +41,15 @@ def setup_signing(repo, keys, person="alice", trusted=("alice", "bob", "carol"))
     repo.git("config", "gpg.format", "ssh")
     repo.git("config", "user.signingkey", str(keys[person]))
     repo.git("config", "gpg.ssh.allowedSignersFile", str(allowed))
+
+
+def remote_with_hook(tmp_path):
+    """A bare repository whose pre-receive hook is `git gto verify --stdin`
+    (pushed objects wait in quarantine while it runs, as on a server)."""
+    from gtorepo import GtoRepo
+
+    remote = GtoRepo(tmp_path, "remote.git", bare=True)
+    hook = remote.path / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nexec git gto verify --stdin\n")
+    hook.chmod(0o755)
+    return remote

@@ -13,7 +13,7 @@ import os
 import pytest
 
 from gtorepo import GtoRepo
-from signing import make_keys, needs_ssh_keygen, setup_signing, signers_line
+from signing import make_keys, needs_ssh_keygen, setup_signing, remote_with_hook, signers_line
 
 pytestmark = needs_ssh_keygen
 
@@ -77,10 +77,7 @@ def git_tag(r, name, *flags, ref="HEAD"):
 def server(tmp_path, keys):
     """(a clone whose main carries the policy, its bare origin with the hook
     and main pushed, the origin's GtoRepo)."""
-    remote = GtoRepo(tmp_path, "remote.git", bare=True)
-    hook = remote.path / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\nexec git gto verify --stdin\n")
-    hook.chmod(0o755)
+    remote = remote_with_hook(tmp_path)
     r = GtoRepo(tmp_path)
     setup_signing(r, keys, trusted=("alice", "bob", "carol", "mallory"))
     commit(r, keys, "policy", {".gto": GTO, ".gto-policy": POLICY, ".gto-signers": signers(keys)}, "carol")
@@ -213,9 +210,7 @@ def test_head_unborn_or_elsewhere_with_gto_policy_ref(server, keys):
 
 
 def test_a_missing_policy_ref_fails_closed(tmp_path, keys):
-    remote = GtoRepo(tmp_path, "remote.git", bare=True)
-    (remote.path / "hooks" / "pre-receive").write_text("#!/bin/sh\nexec git gto verify --stdin\n")
-    (remote.path / "hooks" / "pre-receive").chmod(0o755)
+    remote = remote_with_hook(tmp_path)
     remote.git("config", "gto.policyRef", "refs/heads/main")
     r = GtoRepo(tmp_path)
     setup_signing(r, keys)

@@ -13,7 +13,7 @@ import struct
 import pytest
 
 from gtorepo import GtoRepo
-from signing import make_keys, needs_ssh_keygen, setup_signing, signers_line
+from signing import make_keys, needs_ssh_keygen, setup_signing, remote_with_hook, signers_line
 from test_governance import POLICY, as_, with_policy
 
 pytestmark = needs_ssh_keygen
@@ -29,10 +29,7 @@ def keys(tmp_path_factory):
 @pytest.fixture
 def hooked(tmp_path, keys):
     """(a clone signing as alice with the policy pushed, its bare origin with the hook)."""
-    remote = GtoRepo(tmp_path, "remote.git", bare=True)
-    hook = remote.path / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\nexec git gto verify --stdin\n")
-    hook.chmod(0o755)
+    remote = remote_with_hook(tmp_path)
     r = GtoRepo(tmp_path)
     r.commit("init")
     setup_signing(r, keys, trusted=("alice", "bob", "carol", "mallory"))

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from gtorepo import GtoRepo
-from signing import email, make_keys, needs_ssh_keygen, setup_signing, signers_line
+from signing import email, make_keys, needs_ssh_keygen, setup_signing, remote_with_hook, signers_line
 from test_interop import compare, gto_bin  # noqa: F401 (gto_bin: the fixture installing gto 1.10.1)
 
 pytestmark = needs_ssh_keygen
@@ -303,10 +303,7 @@ def test_check_ref_verify_is_the_ci_gate(repo, keys):
 @pytest.fixture
 def hooked(tmp_path, keys):
     """(a clone with signing set up, its bare origin with the hook)."""
-    remote = GtoRepo(tmp_path, "remote.git", bare=True)
-    hook = remote.path / "hooks" / "pre-receive"
-    hook.write_text("#!/bin/sh\nexec git gto verify --stdin\n")
-    hook.chmod(0o755)
+    remote = remote_with_hook(tmp_path)
     r = GtoRepo(tmp_path)
     r.commit("init")
     setup_signing(r, keys)
