@@ -264,8 +264,10 @@ def _stages(repo, allowed=False, used=False):
         return ws.config.stages
     from . import cache
 
-    states = cache.artifact_states(ws, "stages", {}, lambda art: sorted(reg.active_stages(art)))
-    return sorted({s for used_stages in states.values() for s in used_stages})
+    states = cache.artifact_states(ws, "stages", {"shadowed": True},
+                                   lambda art: {"stages": sorted(reg.active_stages(art)), "shadowed": art.shadowed})
+    ws.warn_if_shadowed(names=[n for s in states.values() for n in s["shadowed"]])
+    return sorted({stage for s in states.values() for stage in s["stages"]})
 
 
 def describe(repo, name, rev=None):
@@ -674,9 +676,12 @@ def _history(repo, artifact=None, ascending=False, fields="full", flt=None):
     if artifact is None:  # the whole registry: through the registry cache
         from . import cache
 
-        states = cache.artifact_states(ws, "history", {}, lambda art: reg.dump_events(reg.history_of(art)),
-                                       fields=fields)
-        events = reg.merge_history([reg.load_events(s) for s in states.values()], ascending)
+        def state(art):  # (its lightweight look-alikes too: a journal without their events must say so)
+            return {"events": reg.dump_events(reg.history_of(art)), "shadowed": art.shadowed}
+
+        states = cache.artifact_states(ws, "history", {"shadowed": True}, state, fields=fields)
+        events = reg.merge_history([reg.load_events(s["events"]) for s in states.values()], ascending)
+        ws.warn_if_shadowed(names=[n for s in states.values() for n in s["shadowed"]])
     else:
         registry = ws.registry(artifact, fields=fields)
         ws.warn_if_shadowed(registry)

@@ -182,7 +182,8 @@ SHADOW = ("warning: the answer may be out of date: 'm#prod#2' is a lightweight t
 
 
 @pytest.mark.parametrize("args", [["show", "m#prod", "--ref"], ["show", "m"], ["show", "m@latest", "--version"],
-                                  ["history", "m"], ["describe", "m#prod"]])
+                                  ["history", "m"], ["describe", "m#prod"], ["which", "m", "prod"],
+                                  ["latest", "m"]])
 def test_a_read_shadowed_by_a_lightweight_tag_warns_once(shadowed, args):
     res = shadowed.gto(*args)
     assert res.err_lines == [SHADOW], res
@@ -201,6 +202,12 @@ def test_the_registry_table_warns_too_cached_or_not(shadowed):
         for args in (["show"], ["show", "--plain"], ["show", "--json"]):
             assert shadowed.gto(*args).err_lines == [SHADOW], args
     assert shadowed.gto("show", env={"GTO_NO_CACHE": "1"}).err_lines == [SHADOW]
+
+
+@pytest.mark.parametrize("args", [["history"], ["stages", "--used"], ["page", "-o", "site"]])
+def test_whole_registry_reads_warn_too_cached_or_not(shadowed, args):
+    for env in ({"GTO_NO_CACHE": "1"}, {}, {}):  # uncached, then filling the cache, then from it
+        assert shadowed.gto(*args, env=env).err_lines == [SHADOW], (args, env)
 
 
 def test_an_annotated_registry_reads_quietly(shadowed):

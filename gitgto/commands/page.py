@@ -58,6 +58,7 @@ def run(args):
     else:
         states = {name: state(art) for name, art in checked.items()}
     boards = {name: s["board"] for name, s in states.items() if s["board"]["active"]}
+    ws.warn_if_shadowed(names=[n for s in states.values() for n in s["board"].get("shadowed", ())])
     if ws.config.stages is not None:
         stages = list(ws.config.stages)
     else:
