@@ -480,3 +480,18 @@ def test_a_git_failure_is_cannot_check(server, keys):
     assert res.err.startswith("❌ Cannot read the policy")
     res = r.gto("verify", "--policy-ref", "no-such-branch", check=3)
     assert res.err.startswith("❌ Cannot read the policy")
+
+
+def test_a_retired_admin_key_stays_retired_on_a_backdated_policy_commit(server, keys):
+    """Policy commits are checked as of the push, like pushed tags: carol's key,
+    retired (valid-before) in the signers file, cannot sign a policy change
+    whose commit claims a date from before her retirement."""
+    r, remote = server
+    retired = signers(keys).replace("carol@example.com ssh-", 'carol@example.com valid-before="20250101Z" ssh-', 1)
+    assert retired != signers(keys)
+    commit(r, keys, "retire carol", {".gto-signers": retired}, "carol")  # her key is still good for this one
+    push(r, "main")
+    # dated 2023 (the test clock), before valid-before: git alone would verify it at that date
+    commit(r, keys, "relax", {".gto-policy": "{}\n"}, "carol")
+    res = push(r, "main", ok=False)
+    assert "changes .gto-policy: not signed by a key of the signers file" in hook_said(res), hook_said(res)
