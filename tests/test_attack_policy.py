@@ -13,7 +13,7 @@ import os
 import pytest
 
 from gtorepo import GtoRepo
-from signing import make_keys, needs_ssh_keygen, setup_signing, remote_with_hook, signers_line
+from signing import make_keys, needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
 
 pytestmark = needs_ssh_keygen
 

@@ -13,8 +13,8 @@ import struct
 import pytest
 
 from gtorepo import GtoRepo
-from signing import make_keys, needs_ssh_keygen, setup_signing, remote_with_hook, signers_line
-from test_governance import POLICY, as_, with_policy
+from signing import make_keys, needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
+from test_governance import as_, with_policy
 
 pytestmark = needs_ssh_keygen
 

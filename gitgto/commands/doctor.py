@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from .. import __version__, cli, output, registry as reg, tags
+from .. import __version__, cli, output, tags
 from ..workspace import lightweight_advice
 
 
