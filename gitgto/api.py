@@ -718,17 +718,22 @@ def _write(ws, artifact, make_plan, *, dry_run, push, remote, stdout, sign, key,
            author_email, meta=None, description=None):
     """Plan, check, create (or delete), push; the event of the last tag made
     (an Event), None for deletions; the plan (a list) for dry_run. meta:
-    facts for every new tag, {KEY: VALUE} or ["KEY=VALUE"] (trailers)."""
+    facts for every new tag, {KEY: VALUE} or ["KEY=VALUE"] (trailers,
+    checked by facts.collect)."""
     from types import SimpleNamespace
 
     from . import apply
 
-    if isinstance(meta, dict):
-        meta = [f"{k}={v}" for k, v in meta.items()]
-    signing = SimpleNamespace(sign=sign, local_user=key, policy_ref=policy_ref, meta=meta, description=description)
+    facts = None
+    if meta or description is not None:
+        from .facts import collect
+
+        facts = collect(meta, description)
+    signing = SimpleNamespace(sign=sign, local_user=key, policy_ref=policy_ref)
     ident = (author, author_email) if author or author_email else None
     with _printing(stdout):
-        done = apply.execute(ws, artifact, make_plan, dry_run, push, remote, signing=signing, ident=ident)
+        done = apply.execute(ws, artifact, make_plan, dry_run, push, remote, signing=signing, ident=ident,
+                             facts=facts)
     if dry_run:
         return done
     created = [a for a in done if not a.delete]

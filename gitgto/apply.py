@@ -33,15 +33,14 @@ def describe(action, dry_run=False):
     return ("Would have " + text[0].lower() + text[1:]) if dry_run else text
 
 
-def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin", signing=None, ident=None):
+def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin", signing=None, ident=None,
+            facts=None):
     """make_plan(registry, records) -> [Action]; re-run after a lost race.
-    signing: the command's parsed arguments (`sign`, `local_user`,
-    `policy_ref`): how to sign, and the policy every new tag is checked
-    against before anything is created; `meta`, `description`: facts
-    every new tag carries (facts.py). ident: (name, email) of the
-    tagger (the API's author=), default git's."""
+    signing: `sign`, `local_user`, `policy_ref`: how to sign, and the
+    policy every new tag is checked against before anything is created.
+    ident: (name, email) of the tagger (the API's author=), default git's.
+    facts: [(key, value)] every new tag carries as trailers (facts.py)."""
     sign, key = (signing.sign, signing.local_user) if signing is not None else (None, None)
-    facts = _facts(signing)
     governance = _governance(ws, signing)
     if push and not ws.remote_url and remote.startswith("-"):
         raise GTOError(f"Invalid remote '{remote}': a remote name or URL must not start with '-'")
@@ -87,16 +86,6 @@ def execute(ws, artifact, make_plan, dry_run=False, push=False, remote="origin",
     else:
         raise GTOError("Other writers kept changing this artifact's tags; nothing more was done. Try again.")
     return done
-
-
-def _facts(args):
-    """--meta/--description of the command (None for a caller without them)."""
-    meta, description = getattr(args, "meta", None), getattr(args, "description", None)
-    if not meta and description is None:
-        return None
-    from .facts import collect
-
-    return collect(meta, description)
 
 
 def _add_facts(actions, facts):

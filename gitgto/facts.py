@@ -72,9 +72,14 @@ def parse_meta_arg(text):
 
 def collect(meta_args, description=None):
     """The facts of a write: [(key, value)] in the order given; a key given
-    twice is an error (one tag, one value a key)."""
+    twice is an error (one tag, one value a key). meta_args: `KEY=VALUE`
+    texts, (key, value) pairs (what --meta parsed) or, from the Python API,
+    a {key: value} dict; each is checked here, whoever wrote it."""
+    if isinstance(meta_args, dict):
+        meta_args = list(meta_args.items())
     facts, seen = [], set()
-    for key, value in meta_args or ():
+    for item in meta_args or ():
+        key, value = parse_meta_arg(item) if isinstance(item, str) else parse_meta_arg(f"{item[0]}={item[1]}")
         if key in seen:
             raise FactError(f"--meta {key} is given twice")
         seen.add(key)

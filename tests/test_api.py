@@ -489,3 +489,16 @@ def test_readme_python_api_recipe(tmp_path):
                           capture_output=True, text=True)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "churn@v0.0.1\nv0.0.1 True\n", "")
     assert r.tags() == ["churn#prod#1", "churn@v0.0.1"]
+
+
+
+def test_write_facts_from_a_dict_are_checked_like_meta(empty):
+    """meta= takes {KEY: VALUE} (or KEY=VALUE texts), checked as --meta is."""
+    r = empty
+    r.commit("init")
+    api.register(r.path, "m", "HEAD", meta={"Accuracy": "0.9", "data": "q3=x"}, description="first")
+    version = api.show(r.path, "m")[0]
+    assert (version["meta"], version["description"]) == ({"accuracy": "0.9", "data": "q3=x"}, "first")
+    with pytest.raises(errors.GTOError, match="Invalid --meta"):
+        api.assign(r.path, "m", "prod", version="v0.0.1", meta={"bad key": "x"})
+    assert api.find_versions_in_stage(r.path, "m", "prod") is None  # nothing written

@@ -65,10 +65,6 @@ def run(args):
     return show_artifact(args)
 
 
-def _scan(args):
-    return "all-commits" if args.all_commits else "all-branches" if args.all_branches else "head"
-
-
 def default_options():
     """show's options as its parser defaults them: `which` and `latest` ask
     the same query with these (one set of defaults, show's)."""
@@ -77,8 +73,10 @@ def default_options():
 
 def _query(args):
     """The options of api.show, from the command line's."""
+    from .. import api
+
     return dict(registered_only=args.registered_only, deprecated=args.deprecated, av=args.av, vs=args.vs,
-                sort=args.sort, scan=_scan(args))
+                sort=args.sort, scan=api._scan(args.all_branches, args.all_commits))
 
 
 def show_registry(args):
