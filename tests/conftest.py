@@ -197,3 +197,11 @@ def make_repo(tmp_path, gitenv, clock):
 def repo(make_repo):
     """An empty (no commits yet) non-bare repository."""
     return make_repo()
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    """SSH keys of alice, bob, carol and mallory, made offline for the module (signing.py)."""
+    from signing import make_keys
+
+    return make_keys(tmp_path_factory.mktemp("keys"))

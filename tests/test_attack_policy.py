@@ -13,7 +13,7 @@ import os
 import pytest
 
 from gtorepo import GtoRepo
-from signing import make_keys, needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
+from signing import needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
 
 pytestmark = needs_ssh_keygen
 
@@ -31,11 +31,6 @@ policy: {signed_by: [admins]}
 """
 GTO = "stages: [dev, staging, prod]\n"
 ZERO = "0" * 40
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 def signers(keys, people=("alice", "bob", "carol")):

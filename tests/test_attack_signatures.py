@@ -13,17 +13,12 @@ import struct
 import pytest
 
 from gtorepo import GtoRepo
-from signing import make_keys, needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
+from signing import needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
 from test_governance import as_, with_policy
 
 pytestmark = needs_ssh_keygen
 
 GOOD_TEXT = 'Good "git" signature for {who}@example.com with ED25519 key SHA256:{fp}'
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from gtorepo import GtoRepo
-from signing import email, make_keys, needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
+from signing import email, needs_ssh_keygen, remote_with_hook, setup_signing, signers_line
 from test_interop import compare, gto_bin  # noqa: F401 (gto_bin: the fixture installing gto 1.10.1)
 
 pytestmark = needs_ssh_keygen
@@ -25,11 +25,6 @@ stages:
   prod: {from: [staging], signed_by: [release], distinct: true}
 immutable: true
 """
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 def with_policy(r, keys, policy=POLICY, signers=("alice", "bob", "carol")):

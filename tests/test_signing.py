@@ -8,14 +8,9 @@ import json
 import pytest
 
 from gtorepo import GtoRepo
-from signing import make_keys, needs_ssh_keygen, setup_signing
+from signing import needs_ssh_keygen, setup_signing
 
 pytestmark = needs_ssh_keygen
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 @pytest.fixture
